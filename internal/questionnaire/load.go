@@ -1,0 +1,130 @@
+package questionnaire
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// MainFile is the file holding the version, introduction, scale and profile.
+const MainFile = "questionnaire.yaml"
+
+var sheetFile = regexp.MustCompile(`^sheet-([0-9]+)\.yaml$`)
+
+// Load reads and validates the questionnaire in fsys: MainFile and every sheet-N.yaml. Every
+// problem found is reported, each as "file:path: message", joined in one error.
+func Load(fsys fs.FS) (*Questionnaire, error) {
+	qn := new(Questionnaire)
+	var errs []error
+	if err := decodeFile(fsys, MainFile, qn); err != nil {
+		errs = append(errs, err)
+	}
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("questionnaire: %w", err)
+	}
+	for _, e := range entries {
+		m := sheetFile.FindStringSubmatch(e.Name())
+		if e.IsDir() || m == nil {
+			continue
+		}
+		s := &Sheet{file: e.Name()}
+		if err := decodeFile(fsys, e.Name(), s); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if s.ID != m[1] {
+			errs = append(errs, fmt.Errorf("%s:id: sheet id %q does not match the file name (want %q)", s.file, s.ID, m[1]))
+		}
+		qn.Sheets = append(qn.Sheets, s)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	slices.SortFunc(qn.Sheets, func(a, b *Sheet) int { return numCompare(a.ID, b.ID) })
+	if err := qn.validate(); err != nil {
+		return nil, err
+	}
+	qn.finish()
+	return qn, nil
+}
+
+// decodeFile decodes one YAML document strictly: unknown keys, duplicate keys, trailing documents and
+// type mismatches are errors.
+func decodeFile(fsys fs.FS, name string, v any) error {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil {
+		if errors.Is(err, io.EOF) {
+			return fmt.Errorf("%s: the file is empty", name)
+		}
+		return fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return fmt.Errorf("%s: only one YAML document is allowed", name)
+	}
+	return nil
+}
+
+// finish links parents, builds the indexes and gives every scored question its full option list:
+// the shared scale, or its own options followed by "don't know" and "not applicable".
+func (qn *Questionnaire) finish() {
+	qn.questions = map[string]*Question{}
+	qn.profile = map[string]*ProfileQuestion{}
+	qn.order = nil
+	for _, p := range qn.Profile {
+		qn.profile[p.ID] = p
+	}
+	for _, s := range qn.Sheets {
+		for _, sec := range s.Sections {
+			sec.Sheet = s
+			for _, q := range sec.Questions {
+				q.Section = sec
+				qn.questions[q.ID] = q
+				qn.order = append(qn.order, q)
+				switch {
+				case q.Kind == KindScale:
+					q.Options = qn.Scale
+				case q.Scored():
+					for _, id := range []string{OptionDontKnow, OptionNotApplicable} {
+						if q.Option(id) == nil {
+							q.Options = append(q.Options, qn.ScaleOption(id))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// numCompare orders dotted numeric ids ("2" < "10", "2.1" < "2.10").
+func numCompare(a, b string) int {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(as) && i < len(bs); i++ {
+		x, errx := strconv.Atoi(as[i])
+		y, erry := strconv.Atoi(bs[i])
+		if errx != nil || erry != nil {
+			if c := strings.Compare(as[i], bs[i]); c != 0 {
+				return c
+			}
+			continue
+		}
+		if x != y {
+			return x - y
+		}
+	}
+	return len(as) - len(bs)
+}

@@ -1,0 +1,312 @@
+// Package questionnaire holds aigrid's content model: the CNIL self-assessment grid as sheets,
+// sections and questions in French and English, loaded from YAML and validated completely.
+//
+// The package is pure: it imports nothing from the rest of the application and does no I/O beyond
+// reading the fs.FS it is given.
+package questionnaire
+
+import (
+	"fmt"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Lang is a content language.
+type Lang string
+
+// The languages every user-visible string must exist in.
+const (
+	EN Lang = "en"
+	FR Lang = "fr"
+)
+
+// Langs lists the supported languages, English first.
+var Langs = []Lang{EN, FR}
+
+// Text is a user-visible string in every supported language.
+type Text struct {
+	EN string `yaml:"en"`
+	FR string `yaml:"fr"`
+}
+
+// In returns the text in lang, falling back to English.
+func (t Text) In(lang Lang) string {
+	if lang == FR && t.FR != "" {
+		return t.FR
+	}
+	return t.EN
+}
+
+// Has reports whether the text exists in lang.
+func (t Text) Has(lang Lang) bool {
+	if lang == FR {
+		return strings.TrimSpace(t.FR) != ""
+	}
+	return strings.TrimSpace(t.EN) != ""
+}
+
+// Paragraphs splits a multi-paragraph text (blank-line separated) in lang.
+func (t Text) Paragraphs(lang Lang) []string {
+	var out []string
+	for _, p := range strings.Split(strings.ReplaceAll(t.In(lang), "\r\n", "\n"), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Kind is the kind of answer a question takes.
+type Kind string
+
+// The answer kinds.
+const (
+	KindScale    Kind = "scale"    // the shared maturity scale; scored
+	KindSingle   Kind = "single"   // one option; scored when its options carry scores
+	KindMultiple Kind = "multiple" // any options; not scored
+	KindText     Kind = "text"     // free text; not scored
+	KindNumber   Kind = "number"   // a whole number; not scored
+)
+
+// Option ids with a meaning of their own wherever they appear.
+const (
+	OptionNotApplicable = "not_applicable" // excluded from scores; needs a justification
+	OptionDontKnow      = "dont_know"      // counts as not in place, and is flagged
+)
+
+// Importance says how binding a question's practice is.
+type Importance string
+
+// The importance levels, most binding first.
+const (
+	LegalObligation  Importance = "legal_obligation"
+	CNILGoodPractice Importance = "cnil_good_practice"
+	Recommended      Importance = "recommended"
+)
+
+// Rank orders importances: 0 is the most binding.
+func (i Importance) Rank() int {
+	switch i {
+	case LegalObligation:
+		return 0
+	case CNILGoodPractice:
+		return 1
+	default:
+		return 2
+	}
+}
+
+// Role values of the profile's "role" question and of a question's applies_to.
+const (
+	RoleProvider = "provider"
+	RoleDeployer = "deployer"
+	RoleBoth     = "both"
+)
+
+// ProfileRole is the id of the profile question that gives the organisation's role.
+const ProfileRole = "role"
+
+// Questionnaire is one release of the content.
+type Questionnaire struct {
+	Version   string             `yaml:"version"`
+	Changelog []Change           `yaml:"changelog"`
+	Intro     Intro              `yaml:"intro"`
+	Scale     []*Option          `yaml:"scale"`
+	Profile   []*ProfileQuestion `yaml:"profile"`
+	Sheets    []*Sheet           `yaml:"-"`
+
+	questions map[string]*Question
+	profile   map[string]*ProfileQuestion
+	order     []*Question
+}
+
+// Change is one changelog entry.
+type Change struct {
+	Version string `yaml:"version"`
+	Date    string `yaml:"date"`
+	Changes Text   `yaml:"changes"`
+}
+
+// Intro is the "things to know" page shown before the sheets.
+type Intro struct {
+	Title       Text         `yaml:"title"`
+	Body        Text         `yaml:"body"`
+	Definitions []Definition `yaml:"definitions"`
+}
+
+// Definition is a term defined in the introduction.
+type Definition struct {
+	Term       Text `yaml:"term"`
+	Definition Text `yaml:"definition"`
+}
+
+// ProfileQuestion is asked when an assessment is created; conditions refer to it.
+type ProfileQuestion struct {
+	ID       string    `yaml:"id"`
+	Kind     Kind      `yaml:"kind"` // single or multiple
+	Required bool      `yaml:"required"`
+	Text     Text      `yaml:"text"`
+	Help     Text      `yaml:"help"`
+	Options  []*Option `yaml:"options"`
+}
+
+// Option finds an option by id.
+func (p *ProfileQuestion) Option(id string) *Option { return findOption(p.Options, id) }
+
+// Sheet is one CNIL fact sheet.
+type Sheet struct {
+	ID       string     `yaml:"id"`
+	Title    Text       `yaml:"title"`
+	Purpose  Text       `yaml:"purpose"`
+	Sections []*Section `yaml:"sections"`
+
+	file string
+}
+
+// Questions returns the sheet's questions in order.
+func (s *Sheet) Questions() []*Question {
+	var out []*Question
+	for _, sec := range s.Sections {
+		out = append(out, sec.Questions...)
+	}
+	return out
+}
+
+// Section is one step of the questionnaire.
+type Section struct {
+	ID        string      `yaml:"id"`
+	Title     Text        `yaml:"title"`
+	Why       Text        `yaml:"why"`
+	Questions []*Question `yaml:"questions"`
+
+	Sheet *Sheet `yaml:"-"`
+}
+
+// Question is one checkpoint of the grid.
+type Question struct {
+	ID             string          `yaml:"id"`
+	Outline        Strings         `yaml:"outline"`
+	Source         string          `yaml:"source"`
+	AppliesTo      string          `yaml:"applies_to"`
+	Kind           Kind            `yaml:"kind"`
+	Importance     Importance      `yaml:"importance"`
+	Weight         int             `yaml:"weight"`
+	Condition      *Condition      `yaml:"condition"`
+	Text           Text            `yaml:"text"`
+	Help           Text            `yaml:"help"`
+	References     []string        `yaml:"references"`
+	Options        []*Option       `yaml:"options"`
+	Min            *int            `yaml:"min"`
+	Max            *int            `yaml:"max"`
+	Recommendation *Recommendation `yaml:"recommendation"`
+
+	Section *Section `yaml:"-"`
+}
+
+// Scored reports whether the question's answer counts in the maturity score.
+func (q *Question) Scored() bool {
+	switch q.Kind {
+	case KindScale:
+		return true
+	case KindSingle:
+		return len(q.Options) > 0 && q.Options[0].Score != nil
+	}
+	return false
+}
+
+// Option finds one of the question's options by id.
+func (q *Question) Option(id string) *Option { return findOption(q.Options, id) }
+
+// Option is one possible answer.
+type Option struct {
+	ID        string   `yaml:"id"`
+	Label     Text     `yaml:"label"`
+	Score     *float64 `yaml:"score"`
+	Exclusive bool     `yaml:"exclusive"`
+}
+
+// NotApplicable reports whether choosing the option takes the question out of the score.
+func (o *Option) NotApplicable() bool { return o.ID == OptionNotApplicable }
+
+// DontKnow reports whether the option is "don't know".
+func (o *Option) DontKnow() bool { return o.ID == OptionDontKnow }
+
+func findOption(opts []*Option, id string) *Option {
+	for _, o := range opts {
+		if o.ID == id {
+			return o
+		}
+	}
+	return nil
+}
+
+// Recommendation is the best practice shown when a scored answer is not fully in place.
+type Recommendation struct {
+	Priority string `yaml:"priority"` // high, medium, low
+	Text     Text   `yaml:"text"`
+	Steps    []Text `yaml:"steps"`
+}
+
+// Strings is a list of strings that may be written in YAML as a single scalar.
+type Strings []string
+
+// UnmarshalYAML accepts "x" as well as ["x", "y"].
+func (s *Strings) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		*s = Strings{n.Value}
+		return nil
+	case yaml.SequenceNode:
+		var list []string
+		if err := n.Decode(&list); err != nil {
+			return err
+		}
+		*s = list
+		return nil
+	}
+	return fmt.Errorf("line %d: expected a string or a list of strings", n.Line)
+}
+
+// Question finds a question by id.
+func (qn *Questionnaire) Question(id string) *Question { return qn.questions[id] }
+
+// Questions returns every question, in questionnaire order.
+func (qn *Questionnaire) Questions() []*Question { return qn.order }
+
+// ProfileQuestion finds a profile question by id.
+func (qn *Questionnaire) ProfileQuestion(id string) *ProfileQuestion { return qn.profile[id] }
+
+// Sheet finds a sheet by id.
+func (qn *Questionnaire) Sheet(id string) *Sheet {
+	for _, s := range qn.Sheets {
+		if s.ID == id {
+			return s
+		}
+	}
+	return nil
+}
+
+// Section finds a section by id.
+func (qn *Questionnaire) Section(id string) *Section {
+	for _, s := range qn.Sheets {
+		for _, sec := range s.Sections {
+			if sec.ID == id {
+				return sec
+			}
+		}
+	}
+	return nil
+}
+
+// Sections returns every section in order: the steps of the questionnaire.
+func (qn *Questionnaire) Sections() []*Section {
+	var out []*Section
+	for _, s := range qn.Sheets {
+		out = append(out, s.Sections...)
+	}
+	return out
+}
+
+// ScaleOption finds an option of the shared answer scale.
+func (qn *Questionnaire) ScaleOption(id string) *Option { return findOption(qn.Scale, id) }

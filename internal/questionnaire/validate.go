@@ -1,0 +1,497 @@
+package questionnaire
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+var (
+	versionRe    = regexp.MustCompile(`^[0-9]{4}\.[0-9]+$`)
+	dateRe       = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+	optionIDRe   = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	sourceRe     = regexp.MustCompile(`^(cnil-guide-2022|cnil-recommendation-20[2-9][0-9]|aigrid)$`)
+	outlineRe    = regexp.MustCompile(`^([1-7]\.([0-9]+|[A-Z])\.[0-9]+[a-z]?|rec-[0-9]+)$`)
+	priorities   = []string{"high", "medium", "low"}
+	appliesTo    = []string{RoleProvider, RoleDeployer, RoleBoth}
+	importances  = []Importance{LegalObligation, CNILGoodPractice, Recommended}
+	requiredOpts = []string{"in_place", "not_in_place", OptionDontKnow, OptionNotApplicable}
+)
+
+// problems collects validation messages as "file:path: message".
+type problems struct{ errs []error }
+
+func (p *problems) add(file, at, format string, args ...any) {
+	p.errs = append(p.errs, fmt.Errorf("%s:%s: %s", file, at, fmt.Sprintf(format, args...)))
+}
+
+// text checks that a translated string exists in every language and that its French follows the
+// house typography.
+func (p *problems) text(file, at string, t Text) {
+	if !t.Has(EN) {
+		p.add(file, at+".en", "missing English text")
+	}
+	if !t.Has(FR) {
+		p.add(file, at+".fr", "missing French text")
+	} else if msg := frenchTypography(t.FR); msg != "" {
+		p.add(file, at+".fr", "%s", msg)
+	}
+}
+
+// frenchTypography reports the first typographic fault of a French string: a high punctuation mark
+// (: ; ! ?) or a guillemet without a non-breaking space.
+func frenchTypography(s string) string {
+	nbsp := func(r rune) bool { return r == '\u00a0' || r == '\u202f' }
+	prev := rune(0)
+	for i, r := range s {
+		next, _ := utf8.DecodeRuneInString(s[i+utf8.RuneLen(r):])
+		switch r {
+		case ':', ';', '!', '?':
+			if prev == ' ' {
+				return fmt.Sprintf("use a non-breaking space (U+00A0) before %q, not an ordinary space: %q", r, excerpt(s, i))
+			}
+			glued := unicode.IsLetter(prev) || prev == ')' || prev == '»' || (r != ':' && unicode.IsDigit(prev))
+			if glued && (r != ':' || next != '/') {
+				return fmt.Sprintf("put a non-breaking space (U+00A0) before %q: %q", r, excerpt(s, i))
+			}
+		case '«':
+			if !nbsp(next) {
+				return fmt.Sprintf("put a non-breaking space (U+00A0) after «: %q", excerpt(s, i))
+			}
+		case '»':
+			if !nbsp(prev) {
+				return fmt.Sprintf("put a non-breaking space (U+00A0) before »: %q", excerpt(s, i))
+			}
+		}
+		prev = r
+	}
+	return ""
+}
+
+func excerpt(s string, i int) string {
+	start, end := max(0, i-20), min(len(s), i+10)
+	for start > 0 && !utf8.RuneStart(s[start]) {
+		start--
+	}
+	for end < len(s) && !utf8.RuneStart(s[end]) {
+		end++
+	}
+	return "…" + s[start:end] + "…"
+}
+
+// validate checks the whole questionnaire and reports every problem at once.
+func (qn *Questionnaire) validate() error {
+	p := new(problems)
+	const mf = MainFile
+	if !versionRe.MatchString(qn.Version) {
+		p.add(mf, "version", "version %q must look like 2026.1", qn.Version)
+	}
+	if len(qn.Changelog) == 0 {
+		p.add(mf, "changelog", "at least one changelog entry is required")
+	} else if qn.Changelog[0].Version != qn.Version {
+		p.add(mf, "changelog[0].version", "the newest changelog entry is %q but the content version is %q", qn.Changelog[0].Version, qn.Version)
+	}
+	for i, c := range qn.Changelog {
+		at := fmt.Sprintf("changelog[%d]", i)
+		if !versionRe.MatchString(c.Version) {
+			p.add(mf, at+".version", "version %q must look like 2026.1", c.Version)
+		}
+		if !dateRe.MatchString(c.Date) {
+			p.add(mf, at+".date", "date %q must be YYYY-MM-DD", c.Date)
+		}
+		p.text(mf, at+".changes", c.Changes)
+	}
+	p.text(mf, "intro.title", qn.Intro.Title)
+	p.text(mf, "intro.body", qn.Intro.Body)
+	for i, d := range qn.Intro.Definitions {
+		p.text(mf, fmt.Sprintf("intro.definitions[%d].term", i), d.Term)
+		p.text(mf, fmt.Sprintf("intro.definitions[%d].definition", i), d.Definition)
+	}
+
+	qn.validateScale(p)
+	profile := qn.validateProfile(p)
+
+	sheetIDs := map[string]bool{}
+	sectionIDs := map[string]bool{}
+	questions := map[string]*Question{}
+	var order []*Question
+	for _, s := range qn.Sheets {
+		f := s.file
+		if sheetIDs[s.ID] {
+			p.add(f, "id", "duplicate sheet id %q", s.ID)
+		}
+		sheetIDs[s.ID] = true
+		p.text(f, "title", s.Title)
+		p.text(f, "purpose", s.Purpose)
+		if len(s.Sections) == 0 {
+			p.add(f, "sections", "a sheet needs at least one section")
+		}
+		for i, sec := range s.Sections {
+			sec.Sheet = s
+			at := fmt.Sprintf("sections[%d]", i)
+			if sec.ID != fmt.Sprintf("%s.%d", s.ID, i+1) {
+				p.add(f, at+".id", "section id %q: want %q (sections are numbered in order)", sec.ID, fmt.Sprintf("%s.%d", s.ID, i+1))
+			}
+			if sectionIDs[sec.ID] {
+				p.add(f, at+".id", "duplicate section id %q", sec.ID)
+			}
+			sectionIDs[sec.ID] = true
+			p.text(f, at+".title", sec.Title)
+			p.text(f, at+".why", sec.Why)
+			if len(sec.Questions) == 0 {
+				p.add(f, at+".questions", "a section needs at least one question")
+			}
+			for j, q := range sec.Questions {
+				q.Section = sec
+				qat := fmt.Sprintf("%s.questions[%d]", at, j)
+				if q.ID != "" {
+					qat = fmt.Sprintf("%s.questions[%s]", at, q.ID)
+				}
+				if !strings.HasPrefix(q.ID, "q"+sec.ID+".") || !isNumber(strings.TrimPrefix(q.ID, "q"+sec.ID+".")) {
+					p.add(f, qat+".id", "question id %q must be q%s.<n>", q.ID, sec.ID)
+				}
+				if questions[q.ID] != nil {
+					p.add(f, qat+".id", "duplicate question id %q", q.ID)
+				}
+				questions[q.ID] = q
+				order = append(order, q)
+				qn.validateQuestion(p, f, qat, q)
+			}
+		}
+	}
+
+	// Conditions: references must exist; question dependencies must not loop.
+	for _, s := range qn.Sheets {
+		for i, sec := range s.Sections {
+			for _, q := range sec.Questions {
+				if q.Condition != nil {
+					at := fmt.Sprintf("sections[%d].questions[%s].condition", i, q.ID)
+					checkCondition(p, s.file, at, q.Condition, q, profile, questions, qn.Scale)
+				}
+			}
+		}
+	}
+	if len(p.errs) == 0 {
+		checkCycles(p, order, questions)
+	}
+	return errors.Join(p.errs...)
+}
+
+func isNumber(s string) bool {
+	if s == "" || s[0] == '0' {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func (qn *Questionnaire) validateScale(p *problems) {
+	const mf = MainFile
+	seen := map[string]bool{}
+	for i, o := range qn.Scale {
+		at := fmt.Sprintf("scale[%d]", i)
+		checkOption(p, mf, at, o, seen)
+		switch {
+		case o.ID == OptionNotApplicable && o.Score != nil:
+			p.add(mf, at+".score", "not applicable is excluded from scores and takes no score")
+		case o.ID != OptionNotApplicable && o.Score == nil:
+			p.add(mf, at+".score", "every scale option but not_applicable needs a score")
+		}
+	}
+	for _, id := range requiredOpts {
+		if !seen[id] {
+			p.add(mf, "scale", "the scale must have an option %q", id)
+		}
+	}
+}
+
+func checkOption(p *problems, file, at string, o *Option, seen map[string]bool) {
+	if !optionIDRe.MatchString(o.ID) {
+		p.add(file, at+".id", "option id %q must be lower_snake_case", o.ID)
+	}
+	if seen[o.ID] {
+		p.add(file, at+".id", "duplicate option id %q", o.ID)
+	}
+	seen[o.ID] = true
+	p.text(file, at+".label", o.Label)
+	if o.Score != nil && (*o.Score < 0 || *o.Score > 1) {
+		p.add(file, at+".score", "score %g is out of range [0, 1]", *o.Score)
+	}
+}
+
+func (qn *Questionnaire) validateProfile(p *problems) map[string]*ProfileQuestion {
+	const mf = MainFile
+	byID := map[string]*ProfileQuestion{}
+	for i, pq := range qn.Profile {
+		at := fmt.Sprintf("profile[%d]", i)
+		if pq.ID != "" {
+			at = fmt.Sprintf("profile[%s]", pq.ID)
+		}
+		if !optionIDRe.MatchString(pq.ID) {
+			p.add(mf, at+".id", "profile id %q must be lower_snake_case", pq.ID)
+		}
+		if byID[pq.ID] != nil {
+			p.add(mf, at+".id", "duplicate profile id %q", pq.ID)
+		}
+		byID[pq.ID] = pq
+		if pq.Kind != KindSingle && pq.Kind != KindMultiple {
+			p.add(mf, at+".kind", "profile questions are single or multiple, not %q", pq.Kind)
+		}
+		p.text(mf, at+".text", pq.Text)
+		if pq.Help != (Text{}) {
+			p.text(mf, at+".help", pq.Help)
+		}
+		if len(pq.Options) < 2 {
+			p.add(mf, at+".options", "a profile question needs at least two options")
+		}
+		seen := map[string]bool{}
+		for j, o := range pq.Options {
+			oat := fmt.Sprintf("%s.options[%d]", at, j)
+			checkOption(p, mf, oat, o, seen)
+			if o.Score != nil {
+				p.add(mf, oat+".score", "profile options are not scored")
+			}
+		}
+	}
+	role := byID[ProfileRole]
+	if role == nil {
+		p.add(mf, "profile", "the profile must have the %q question", ProfileRole)
+	} else {
+		for _, id := range appliesTo {
+			if role.Option(id) == nil {
+				p.add(mf, "profile[role].options", "the role question needs the option %q", id)
+			}
+		}
+	}
+	return byID
+}
+
+func (qn *Questionnaire) validateQuestion(p *problems, f, at string, q *Question) {
+	if len(q.Outline) == 0 {
+		p.add(f, at+".outline", "missing outline number (the row of cnil-outline.md, or rec-N)")
+	}
+	for _, o := range q.Outline {
+		if !outlineRe.MatchString(o) {
+			p.add(f, at+".outline", "outline %q must look like 2.A.4, 1.1.4a or rec-9", o)
+		}
+	}
+	if !sourceRe.MatchString(q.Source) {
+		p.add(f, at+".source", "source %q must be cnil-guide-2022, cnil-recommendation-YYYY or aigrid", q.Source)
+	}
+	if !contains(appliesTo, q.AppliesTo) {
+		p.add(f, at+".applies_to", "applies_to %q must be provider, deployer or both", q.AppliesTo)
+	}
+	if !contains(importances, q.Importance) {
+		p.add(f, at+".importance", "importance %q must be legal_obligation, cnil_good_practice or recommended", q.Importance)
+	}
+	p.text(f, at+".text", q.Text)
+	p.text(f, at+".help", q.Help)
+	if len(q.References) == 0 {
+		p.add(f, at+".references", "at least one legal reference is required")
+	}
+	for i, r := range q.References {
+		if _, err := ParseReference(r); err != nil {
+			p.add(f, fmt.Sprintf("%s.references[%d]", at, i), "%v", err)
+		}
+	}
+
+	switch q.Kind {
+	case KindScale, KindText, KindNumber:
+		if len(q.Options) > 0 {
+			p.add(f, at+".options", "a %s question takes no options", q.Kind)
+		}
+	case KindSingle, KindMultiple:
+		if len(q.Options) < 2 {
+			p.add(f, at+".options", "a %s question needs at least two options", q.Kind)
+		}
+		seen := map[string]bool{}
+		scored := 0
+		for i, o := range q.Options {
+			oat := fmt.Sprintf("%s.options[%d]", at, i)
+			checkOption(p, f, oat, o, seen)
+			if o.Score != nil {
+				scored++
+			}
+			if o.Exclusive && q.Kind != KindMultiple {
+				p.add(f, oat+".exclusive", "exclusive applies to multiple-choice options only")
+			}
+			if o.NotApplicable() && o.Score != nil {
+				p.add(f, oat+".score", "not applicable is excluded from scores and takes no score")
+			}
+		}
+		switch {
+		case q.Kind == KindMultiple && scored > 0:
+			p.add(f, at+".options", "multiple-choice options are not scored")
+		case q.Kind == KindSingle && scored > 0 && scored < countScorable(q.Options):
+			p.add(f, at+".options", "either every option of a scored single choice has a score, or none")
+		}
+	default:
+		p.add(f, at+".kind", "kind %q must be scale, single, multiple, text or number", q.Kind)
+	}
+	if (q.Min != nil || q.Max != nil) && q.Kind != KindNumber {
+		p.add(f, at, "min and max apply to number questions only")
+	}
+	if q.Min != nil && q.Max != nil && *q.Min > *q.Max {
+		p.add(f, at+".min", "min %d is above max %d", *q.Min, *q.Max)
+	}
+
+	if q.Scored() {
+		if q.Weight < 1 || q.Weight > 3 {
+			p.add(f, at+".weight", "a scored question needs a weight from 1 to 3, not %d", q.Weight)
+		}
+		r := q.Recommendation
+		if r == nil {
+			p.add(f, at+".recommendation", "a scored question needs a recommendation")
+			return
+		}
+		if !contains(priorities, r.Priority) {
+			p.add(f, at+".recommendation.priority", "priority %q must be high, medium or low", r.Priority)
+		}
+		p.text(f, at+".recommendation.text", r.Text)
+		if len(r.Steps) == 0 {
+			p.add(f, at+".recommendation.steps", "give at least one concrete first step")
+		}
+		for i, s := range r.Steps {
+			p.text(f, fmt.Sprintf("%s.recommendation.steps[%d]", at, i), s)
+		}
+		return
+	}
+	if q.Weight != 0 {
+		p.add(f, at+".weight", "only scored questions take a weight")
+	}
+	if q.Recommendation != nil {
+		p.add(f, at+".recommendation", "only scored questions take a recommendation")
+	}
+}
+
+func countScorable(opts []*Option) int {
+	n := 0
+	for _, o := range opts {
+		if !o.NotApplicable() {
+			n++
+		}
+	}
+	return n
+}
+
+func contains[T comparable](list []T, v T) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func checkCondition(p *problems, f, at string, c *Condition, self *Question, profile map[string]*ProfileQuestion, questions map[string]*Question, scale []*Option) {
+	forms := 0
+	for _, set := range []bool{c.Profile != "", c.Question != "", len(c.All) > 0, len(c.Any) > 0, c.Not != nil} {
+		if set {
+			forms++
+		}
+	}
+	if forms != 1 {
+		p.add(f, at, "a condition needs exactly one of profile, question, all, any or not")
+		return
+	}
+	leaf := c.Profile != "" || c.Question != ""
+	if !leaf && len(c.In) > 0 {
+		p.add(f, at+".in", "in goes with profile or question only")
+	}
+	switch {
+	case c.Profile != "":
+		pq := profile[c.Profile]
+		if pq == nil {
+			p.add(f, at+".profile", "unknown profile question %q", c.Profile)
+			return
+		}
+		checkIn(p, f, at, c.In, func(id string) bool { return pq.Option(id) != nil })
+	case c.Question != "":
+		dep := questions[c.Question]
+		switch {
+		case dep == nil:
+			p.add(f, at+".question", "unknown question %q", c.Question)
+			return
+		case dep == self:
+			p.add(f, at+".question", "a question cannot depend on itself")
+			return
+		case dep.Kind == KindText || dep.Kind == KindNumber:
+			p.add(f, at+".question", "conditions can only test choice questions; %q is %s", c.Question, dep.Kind)
+			return
+		}
+		checkIn(p, f, at, c.In, func(id string) bool {
+			if dep.Kind == KindScale {
+				return findOption(scale, id) != nil
+			}
+			return dep.Option(id) != nil || (dep.Scored() && (id == OptionDontKnow || id == OptionNotApplicable))
+		})
+	}
+	for i, s := range c.All {
+		checkCondition(p, f, fmt.Sprintf("%s.all[%d]", at, i), s, self, profile, questions, scale)
+	}
+	for i, s := range c.Any {
+		checkCondition(p, f, fmt.Sprintf("%s.any[%d]", at, i), s, self, profile, questions, scale)
+	}
+	if c.Not != nil {
+		checkCondition(p, f, at+".not", c.Not, self, profile, questions, scale)
+	}
+}
+
+func checkIn(p *problems, f, at string, in []string, known func(string) bool) {
+	if len(in) == 0 {
+		p.add(f, at+".in", "list the option ids that make the condition true")
+	}
+	for i, v := range in {
+		if !known(v) {
+			p.add(f, fmt.Sprintf("%s.in[%d]", at, i), "unknown option %q", v)
+		}
+	}
+}
+
+// checkCycles rejects conditions that depend on each other in a loop.
+func checkCycles(p *problems, order []*Question, questions map[string]*Question) {
+	const (
+		unseen = iota
+		active
+		finished
+	)
+	state := map[string]int{}
+	var stack []string
+	var visit func(q *Question) bool
+	visit = func(q *Question) bool {
+		switch state[q.ID] {
+		case active:
+			i := len(stack) - 1
+			for i > 0 && stack[i] != q.ID {
+				i--
+			}
+			cycle := append(append([]string{}, stack[i:]...), q.ID)
+			p.add(q.Section.Sheet.file, fmt.Sprintf("questions[%s].condition", q.ID), "conditions form a cycle: %s", strings.Join(cycle, " → "))
+			return false
+		case finished:
+			return true
+		}
+		state[q.ID] = active
+		stack = append(stack, q.ID)
+		for _, id := range q.Condition.questionRefs() {
+			if !visit(questions[id]) {
+				return false
+			}
+		}
+		stack = stack[:len(stack)-1]
+		state[q.ID] = finished
+		return true
+	}
+	for _, q := range order {
+		if state[q.ID] == unseen && !visit(q) {
+			return
+		}
+	}
+}
