@@ -1,0 +1,170 @@
+// Package config reads aigrid's configuration from environment variables into a typed, validated
+// Config. Every invalid value produces an error naming its variable.
+package config
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"path/filepath"
+	"strings"
+)
+
+// Config is aigrid's configuration.
+type Config struct {
+	Addr        string     // AIGRID_ADDR: host:port to listen on
+	DatabaseURL string     // DATABASE_URL: empty means local mode (a project-local cluster)
+	DataDir     string     // AIGRID_DATA_DIR: local cluster and generated secrets
+	BaseURL     *url.URL   // AIGRID_BASE_URL: public URL; nil means http://Addr
+	SessionKey  []byte     // AIGRID_SESSION_KEY: base64, ≥ 32 bytes; nil means generated and kept in DataDir
+	LogLevel    slog.Level // AIGRID_LOG_LEVEL: debug, info, warn, error
+	LogFormat   string     // AIGRID_LOG_FORMAT: text or json
+	ContentDir  string     // AIGRID_CONTENT_DIR: questionnaire files to use instead of the embedded ones
+}
+
+// Variables lists every variable Load reads, with its default, for documentation and tests.
+var Variables = []struct{ Name, Default, Doc string }{
+	{"AIGRID_ADDR", "127.0.0.1:8080", "address to listen on (host:port)"},
+	{"DATABASE_URL", "", "PostgreSQL URL; unset starts a local cluster in AIGRID_DATA_DIR"},
+	{"AIGRID_DATA_DIR", "./.data", "local-mode data: PostgreSQL cluster and generated secrets"},
+	{"AIGRID_BASE_URL", "", "public URL (https://… turns on Secure cookies and HSTS)"},
+	{"AIGRID_SESSION_KEY", "", "base64 key of at least 32 bytes signing session cookies"},
+	{"AIGRID_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"AIGRID_LOG_FORMAT", "text", "text or json"},
+	{"AIGRID_CONTENT_DIR", "", "directory of questionnaire YAML files overriding the embedded content"},
+}
+
+// Load reads the configuration through getenv.
+func Load(getenv func(string) string) (Config, error) {
+	get := func(name string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		for _, v := range Variables {
+			if v.Name == name {
+				return v.Default
+			}
+		}
+		return ""
+	}
+	var c Config
+	var errs []error
+	bad := func(name, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...)))
+	}
+
+	c.Addr = get("AIGRID_ADDR")
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		bad("AIGRID_ADDR", "%q is not host:port (e.g. 127.0.0.1:8080 or :8080)", c.Addr)
+	}
+
+	c.DatabaseURL = get("DATABASE_URL")
+	if c.DatabaseURL != "" {
+		u, err := url.Parse(c.DatabaseURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			bad("DATABASE_URL", "must be a postgres:// or postgresql:// URL")
+		}
+	}
+
+	dir, err := filepath.Abs(get("AIGRID_DATA_DIR"))
+	if err != nil {
+		bad("AIGRID_DATA_DIR", "%v", err)
+	}
+	c.DataDir = dir
+
+	if raw := get("AIGRID_BASE_URL"); raw != "" {
+		u, err := url.Parse(raw)
+		switch {
+		case err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https"):
+			bad("AIGRID_BASE_URL", "%q must be an absolute http:// or https:// URL", raw)
+		case u.RawQuery != "" || u.Fragment != "":
+			bad("AIGRID_BASE_URL", "%q must not have a query or fragment", raw)
+		default:
+			u.Path = strings.TrimSuffix(u.Path, "/")
+			c.BaseURL = u
+		}
+	}
+
+	if raw := get("AIGRID_SESSION_KEY"); raw != "" {
+		key, err := base64.StdEncoding.DecodeString(raw)
+		if err != nil {
+			key, err = base64.RawURLEncoding.DecodeString(raw)
+		}
+		switch {
+		case err != nil:
+			bad("AIGRID_SESSION_KEY", "is not valid base64")
+		case len(key) < 32:
+			bad("AIGRID_SESSION_KEY", "must decode to at least 32 bytes, got %d (generate one with: openssl rand -base64 32)", len(key))
+		default:
+			c.SessionKey = key
+		}
+	}
+
+	switch lvl := strings.ToLower(get("AIGRID_LOG_LEVEL")); lvl {
+	case "debug":
+		c.LogLevel = slog.LevelDebug
+	case "info":
+		c.LogLevel = slog.LevelInfo
+	case "warn", "warning":
+		c.LogLevel = slog.LevelWarn
+	case "error":
+		c.LogLevel = slog.LevelError
+	default:
+		bad("AIGRID_LOG_LEVEL", "%q must be debug, info, warn or error", lvl)
+	}
+
+	c.LogFormat = strings.ToLower(get("AIGRID_LOG_FORMAT"))
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad("AIGRID_LOG_FORMAT", "%q must be text or json", c.LogFormat)
+	}
+
+	c.ContentDir = get("AIGRID_CONTENT_DIR")
+
+	if len(errs) > 0 {
+		return Config{}, fmt.Errorf("config: %w", errors.Join(errs...))
+	}
+	return c, nil
+}
+
+// LocalMode reports whether aigrid runs its own PostgreSQL cluster.
+func (c Config) LocalMode() bool { return c.DatabaseURL == "" }
+
+// Secure reports whether the application is served over HTTPS.
+func (c Config) Secure() bool { return c.BaseURL != nil && c.BaseURL.Scheme == "https" }
+
+// PublicURL is the URL users open: AIGRID_BASE_URL, else derived from the listen address.
+func (c Config) PublicURL(listen net.Addr) string {
+	if c.BaseURL != nil {
+		return c.BaseURL.String() + "/"
+	}
+	host, port, _ := net.SplitHostPort(listen.String())
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}
+
+// LogValue keeps secrets out of logs: the database password and session key are redacted.
+func (c Config) LogValue() slog.Value {
+	db := "local"
+	if c.DatabaseURL != "" {
+		if u, err := url.Parse(c.DatabaseURL); err == nil {
+			db = u.Redacted()
+		} else {
+			db = "(set)"
+		}
+	}
+	base := ""
+	if c.BaseURL != nil {
+		base = c.BaseURL.String()
+	}
+	return slog.GroupValue(
+		slog.String("addr", c.Addr), slog.String("database", db), slog.String("data_dir", c.DataDir),
+		slog.String("base_url", base), slog.Bool("session_key_set", c.SessionKey != nil),
+		slog.String("log_level", c.LogLevel.String()), slog.String("log_format", c.LogFormat),
+		slog.String("content_dir", c.ContentDir),
+	)
+}
