@@ -1,7 +1,7 @@
 // Command aigrid serves the aigrid web application and its administration commands.
 //
 //	aigrid [serve]                 start the web server (default)
-//	aigrid migrate up|down|version apply, revert or show database migrations
+//	aigrid migrate up|down [N|all]|version  apply, revert or show database migrations
 //	aigrid content check [DIR]     validate the questionnaire content
 //	aigrid content stats [--json]  count the questionnaire content
 //	aigrid version                 print the version
@@ -41,6 +41,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
+	case "serve":
+		return runServe(ctx, args, getenv, stdout, stderr)
+	case "migrate":
+		return runMigrate(ctx, args, getenv, stdout, stderr)
 	case "content":
 		return runContent(args, stdout, stderr)
 	case "version":
@@ -55,7 +59,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 const usage = `usage:
   aigrid [serve]                  start the web server (default)
-  aigrid migrate up|down|version  apply, revert or show database migrations
+  aigrid migrate up|down [N|all]|version
+                                  apply, revert (one by default) or show migrations
   aigrid content check [DIR]      validate the questionnaire content
   aigrid content stats [--json]   count the questionnaire content
   aigrid version                  print the version

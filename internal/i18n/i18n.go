@@ -1,0 +1,96 @@
+// Package i18n holds aigrid's interface strings in French and English and picks the language of a
+// request. Questionnaire text lives in content/, not here.
+package i18n
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// Lang is an interface language.
+type Lang string
+
+// Supported languages.
+const (
+	EN Lang = "en"
+	FR Lang = "fr"
+)
+
+// Default is the language used when nothing else decides.
+const Default = EN
+
+// CookieName stores the language a visitor chose.
+const CookieName = "aigrid_lang"
+
+var catalogs = map[Lang]map[string]string{EN: en, FR: fr}
+
+// Parse returns the supported language named by s, if any.
+func Parse(s string) (Lang, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "en":
+		return EN, true
+	case "fr":
+		return FR, true
+	}
+	return "", false
+}
+
+// Other returns the language a switcher offers.
+func (l Lang) Other() Lang {
+	if l == FR {
+		return EN
+	}
+	return FR
+}
+
+// Name is the language's own name ("English", "Français").
+func (l Lang) Name() string { return T(l, "lang.name") }
+
+// T returns the message key in lang, formatted with args (fmt verbs). A missing key shows itself,
+// and a test guarantees none is missing.
+func T(lang Lang, key string, args ...any) string {
+	msg, ok := catalogs[lang][key]
+	if !ok {
+		msg, ok = en[key]
+	}
+	if !ok {
+		return key
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(msg, args...)
+	}
+	return msg
+}
+
+// FromRequest picks the language of a request: the visitor's saved choice, else the best match of
+// Accept-Language, else Default.
+func FromRequest(r *http.Request) Lang {
+	if c, err := r.Cookie(CookieName); err == nil {
+		if l, ok := Parse(c.Value); ok {
+			return l
+		}
+	}
+	return FromAcceptLanguage(r.Header.Get("Accept-Language"))
+}
+
+// FromAcceptLanguage returns the supported language with the highest quality in an
+// Accept-Language header ("fr-CA,fr;q=0.9,en;q=0.8").
+func FromAcceptLanguage(header string) Lang {
+	best, bestQ := Default, -1.0
+	for _, part := range strings.Split(header, ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		base, _, _ := strings.Cut(tag, "-")
+		if l, ok := Parse(base); ok && q > bestQ && q > 0 {
+			best, bestQ = l, q
+		}
+	}
+	return best
+}

@@ -1,0 +1,62 @@
+package i18n
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+func TestCatalogsHaveTheSameKeys(t *testing.T) {
+	for lang, cat := range catalogs {
+		for other, ocat := range catalogs {
+			for k := range cat {
+				if _, ok := ocat[k]; !ok {
+					t.Errorf("key %q exists in %s but not in %s", k, lang, other)
+				}
+			}
+		}
+	}
+}
+
+func TestFrenchTypography(t *testing.T) {
+	for k, v := range fr {
+		for _, p := range []string{" :", " ;", " ?", " !", "« ", " »"} {
+			if strings.Contains(v, p) {
+				t.Errorf("fr %q: %q needs a non-breaking space", k, p)
+			}
+		}
+	}
+}
+
+func TestFromAcceptLanguage(t *testing.T) {
+	for header, want := range map[string]Lang{
+		"":                        EN,
+		"fr-FR,fr;q=0.9,en;q=0.8": FR,
+		"en-GB,en;q=0.9,fr;q=0.8": EN,
+		"de-DE,de;q=0.9,fr;q=0.5": FR,
+		"de":                      EN,
+		"fr;q=0, en;q=0.1":        EN,
+		"en;q=0.2,fr-CA;q=0.7":    FR,
+		"garbage;;;,,q=":          EN,
+	} {
+		if got := FromAcceptLanguage(header); got != want {
+			t.Errorf("FromAcceptLanguage(%q) = %s, want %s", header, got, want)
+		}
+	}
+}
+
+func TestFromRequestPrefersCookie(t *testing.T) {
+	r := httptest.NewRequest("GET", "/", nil)
+	r.Header.Set("Accept-Language", "en")
+	r.AddCookie(&http.Cookie{Name: CookieName, Value: "fr"})
+	if got := FromRequest(r); got != FR {
+		t.Fatalf("FromRequest with cookie fr = %s", got)
+	}
+	r = httptest.NewRequest("GET", "/", nil)
+	r.AddCookie(&http.Cookie{Name: CookieName, Value: "xx"})
+	r.Header.Set("Accept-Language", "fr")
+	if got := FromRequest(r); got != FR {
+		t.Fatalf("FromRequest with a bad cookie = %s, want the header's fr", got)
+	}
+}

@@ -1,0 +1,56 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/a-h/templ"
+
+	"aigrid/web/pages"
+)
+
+var (
+	errNotFound         = errors.New("not found")
+	errMethodNotAllowed = errors.New("method not allowed")
+	errCrossOrigin      = errors.New("cross-origin request refused")
+)
+
+// handlerFunc is a page action: it writes a response or returns an error for handle to render.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// handle adapts a page action, mapping its error to the one error page: not found → 404, anything
+// unexpected → 500 logged with the request ID and never shown to the user.
+func (s *Server) handle(fn handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		err := fn(w, r)
+		switch {
+		case err == nil:
+		case errors.Is(err, errNotFound):
+			s.render(w, r, http.StatusNotFound, pages.Error(s.globals(r), pages.ErrorView{Status: http.StatusNotFound}))
+		case errors.Is(err, errMethodNotAllowed):
+			s.render(w, r, http.StatusMethodNotAllowed, pages.Error(s.globals(r), pages.ErrorView{Status: http.StatusMethodNotAllowed}))
+		case errors.Is(err, errCrossOrigin):
+			s.log.WarnContext(r.Context(), "cross-origin request refused", "method", r.Method, "path", r.URL.Path,
+				"origin", r.Header.Get("Origin"), "request_id", requestIDFrom(r.Context()))
+			s.render(w, r, http.StatusForbidden, pages.Error(s.globals(r), pages.ErrorView{Status: http.StatusForbidden}))
+		default:
+			s.serverError(w, r, err)
+		}
+	}
+}
+
+// serverError logs err and answers with the 500 page.
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.ErrorContext(r.Context(), "request failed", "err", err, "method", r.Method, "path", r.URL.Path,
+		"request_id", requestIDFrom(r.Context()))
+	s.render(w, r, http.StatusInternalServerError, pages.Error(s.globals(r), pages.ErrorView{Status: http.StatusInternalServerError}))
+}
+
+// render writes a templ component with a status code.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	if err := c.Render(r.Context(), w); err != nil {
+		s.log.ErrorContext(r.Context(), "render failed", "err", err, "request_id", requestIDFrom(r.Context()))
+	}
+}
