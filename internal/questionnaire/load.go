@@ -70,6 +70,14 @@ func decodeFile(fsys fs.FS, name string, v any) error {
 		if errors.Is(err, io.EOF) {
 			return fmt.Errorf("%s: the file is empty", name)
 		}
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			errs := make([]error, len(te.Errors))
+			for i, msg := range te.Errors {
+				errs[i] = fmt.Errorf("%s:%s", name, typeErrorMessage(msg))
+			}
+			return errors.Join(errs...)
+		}
 		return fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	var extra yaml.Node
@@ -127,4 +135,14 @@ func numCompare(a, b string) int {
 		}
 	}
 	return len(as) - len(bs)
+}
+
+var unknownFieldRe = regexp.MustCompile(`^line ([0-9]+): field (\S+) not found in type .*$`)
+
+// typeErrorMessage rewords the YAML decoder's messages for content editors.
+func typeErrorMessage(msg string) string {
+	if m := unknownFieldRe.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("line %s: unknown key %q (see docs/content-format.md)", m[1], m[2])
+	}
+	return msg
 }

@@ -1,0 +1,56 @@
+# aigrid — the two commands you need: `make run` and `make test`.
+GO      ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+IMAGE   ?= aigrid:$(VERSION)
+
+.PHONY: run test lint fmt generate build bench docker migrate-new content-check
+
+## run: start aigrid in local mode (its own PostgreSQL in ./.data) and print its URL
+run:
+	$(GO) run ./cmd/aigrid serve
+
+## test: every test, database and HTTP included, with the race detector
+test:
+	$(GO) test -race -count=1 ./...
+
+## lint: formatting, vet, templ formatting and generated files up to date
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) tool templ fmt -fail .
+	@$(GO) tool templ generate >/dev/null
+	@if [ -n "$$(git status --porcelain -- '*_templ.go')" ]; then echo "generated templ files are stale: run 'make generate' and commit"; git status --porcelain -- '*_templ.go'; exit 1; fi
+	$(GO) run ./cmd/aigrid content check
+
+## fmt: format Go and templ files
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+	$(GO) tool templ fmt .
+
+## generate: regenerate templ Go code
+generate:
+	$(GO) tool templ generate
+
+## build: a static binary in bin/aigrid
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/aigrid ./cmd/aigrid
+
+## bench: benchmarks (performance targets are checked here, never in unit tests)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## docker: build the container image
+docker:
+	docker build --build-arg VERSION=$(VERSION) -t $(IMAGE) .
+
+## content-check: validate the questionnaire files
+content-check:
+	$(GO) run ./cmd/aigrid content check content
+
+## migrate-new NAME=verb_object: create the next pair of migration files
+migrate-new:
+	@test -n "$(NAME)" || (echo "usage: make migrate-new NAME=verb_object"; exit 1)
+	@n=$$(ls migrations/*.up.sql 2>/dev/null | wc -l); next=$$(printf '%06d' $$((n + 1))); \
+	touch migrations/$${next}_$(NAME).up.sql migrations/$${next}_$(NAME).down.sql; \
+	echo "created migrations/$${next}_$(NAME).{up,down}.sql"
