@@ -1,0 +1,245 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"aigrid/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader in different goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func envFrom(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+var urlRe = regexp.MustCompile(`running at (http://\S+/)`)
+
+// serveOnce runs "aigrid serve" in local mode until the returned stop is called.
+func serveOnce(t *testing.T, dataDir string) (base string, stderr *syncBuffer, stop func() time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout, stderr := new(syncBuffer), new(syncBuffer)
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, nil, envFrom(map[string]string{"AIGRID_ADDR": "127.0.0.1:0", "AIGRID_DATA_DIR": dataDir}), stdout, stderr)
+	}()
+	deadline := time.Now().Add(30 * time.Second) // first run includes initdb
+	for {
+		if m := urlRe.FindStringSubmatch(stdout.String()); m != nil {
+			base = m[1]
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve exited early: %v\n%s", err, stderr)
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("no URL printed within 30 s:\n%s", stderr)
+		}
+	}
+	return base, stderr, func() time.Duration {
+		start := time.Now()
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve returned %v", err)
+		}
+		return time.Since(start)
+	}
+}
+
+func status(t *testing.T, url string) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// The README's "make run" path: local mode starts a cluster, serves, reuses it on the next run, and
+// stops everything on shutdown.
+func TestServeLocalMode(t *testing.T) {
+	root, err := os.MkdirTemp("", "aigrid-serve-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(root, 0o755)
+	t.Cleanup(func() { os.RemoveAll(root) })
+	dataDir := filepath.Join(root, ".data")
+
+	start := time.Now()
+	base, stderr, stop := serveOnce(t, dataDir)
+	for _, p := range []string{"healthz", "readyz", ""} {
+		if got := status(t, base+p); got != 200 {
+			t.Fatalf("GET /%s = %d", p, got)
+		}
+	}
+	t.Logf("first start (initdb included) ready in %v", time.Since(start))
+	if !strings.Contains(stderr.String(), "creating a local PostgreSQL cluster") {
+		t.Fatalf("first run did not create the cluster:\n%s", stderr)
+	}
+	secrets := filepath.Join(dataDir, secretsFile)
+	fi, err := os.Stat(secrets)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("secrets file: %v %v", fi, err)
+	}
+	first, _ := os.ReadFile(secrets)
+	if took := stop(); took > 10*time.Second {
+		t.Fatalf("shutdown took %v, want under 10 s", took)
+	}
+	if _, err := os.Stat(filepath.Join(dataDir, "postgres", "postmaster.pid")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatal("PostgreSQL is still running after shutdown (postmaster.pid exists)")
+	}
+
+	base, stderr, stop = serveOnce(t, dataDir)
+	if got := status(t, base+"readyz"); got != 200 {
+		t.Fatalf("second run readyz = %d", got)
+	}
+	if strings.Contains(stderr.String(), "creating a local PostgreSQL cluster") {
+		t.Fatal("second run ran initdb again instead of reusing the cluster")
+	}
+	stop()
+	again, _ := os.ReadFile(secrets)
+	if !bytes.Equal(first, again) {
+		t.Fatal("secrets were regenerated on the second start")
+	}
+}
+
+func TestInvalidConfigNamesTheVariable(t *testing.T) {
+	err := run(context.Background(), []string{"serve"}, envFrom(map[string]string{"AIGRID_LOG_FORMAT": "xml"}), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "AIGRID_LOG_FORMAT") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	if err := run(context.Background(), []string{"frobnicate"}, envFrom(nil), io.Discard, io.Discard); !errors.Is(err, errUsage) {
+		t.Fatalf("unknown command: %v", err)
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"version"}, envFrom(nil), &out, io.Discard); err != nil || !strings.HasPrefix(out.String(), "aigrid ") {
+		t.Fatalf("version: %q %v", out.String(), err)
+	}
+}
+
+func TestMigrateCommand(t *testing.T) {
+	env := envFrom(map[string]string{"DATABASE_URL": pgtest.NewEmptyURL(t)})
+	for _, step := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"version"}, "migration version 0\n"},
+		{[]string{"up"}, "migration version 1\n"},
+		{[]string{"down", "all"}, "migration version 0\n"},
+		{[]string{"up"}, "migration version 1\n"},
+		{[]string{"down"}, "migration version 0\n"},
+	} {
+		var out bytes.Buffer
+		if err := run(context.Background(), append([]string{"migrate"}, step.args...), env, &out, io.Discard); err != nil {
+			t.Fatalf("migrate %v: %v", step.args, err)
+		}
+		if out.String() != step.want {
+			t.Fatalf("migrate %v printed %q, want %q", step.args, out.String(), step.want)
+		}
+	}
+	if err := run(context.Background(), []string{"migrate", "sideways"}, env, io.Discard, io.Discard); !errors.Is(err, errUsage) {
+		t.Fatalf("bad subcommand: %v", err)
+	}
+}
+
+func TestContentCheck(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"content", "check"}, envFrom(nil), &out, io.Discard); err != nil {
+		t.Fatalf("shipped content: %v", err)
+	}
+	if !strings.Contains(out.String(), "7 sheets") {
+		t.Fatalf("output %q", out.String())
+	}
+
+	// A broken copy fails with precise file:path messages.
+	dir := t.TempDir()
+	files, _ := filepath.Glob("../../content/*.yaml")
+	for _, f := range files {
+		data, _ := os.ReadFile(f)
+		if filepath.Base(f) == "sheet-3.yaml" {
+			data = bytes.Replace(data, []byte("kind: scale"), []byte("kind: slider"), 1)
+		}
+		if filepath.Base(f) == "sheet-5.yaml" {
+			data = bytes.Replace(data, []byte("source: cnil-guide-2022"), []byte("source: hearsay"), 1)
+		}
+		os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644)
+	}
+	err := run(context.Background(), []string{"content", "check", dir}, envFrom(nil), io.Discard, io.Discard)
+	if err == nil {
+		t.Fatal("broken content accepted")
+	}
+	for _, want := range []string{"sheet-3.yaml:sections[", `kind "slider" must be scale`, "sheet-5.yaml:sections[", `source "hearsay"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+
+	// The server refuses to start on it.
+	err = run(context.Background(), nil, envFrom(map[string]string{"AIGRID_CONTENT_DIR": dir, "DATABASE_URL": "postgres://nowhere/x"}), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "refusing to start") {
+		t.Fatalf("serve with invalid content: %v", err)
+	}
+}
+
+func TestContentStatsJSON(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"content", "stats", "--json"}, envFrom(nil), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var st struct {
+		Version string `json:"version"`
+		Sheets  []struct {
+			ID                                                                            string
+			Sections, Questions, Scored, Recommendations, Conditional, FR, EN, References int
+		} `json:"sheets"`
+	}
+	dec := json.NewDecoder(&out)
+	if err := dec.Decode(&st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Version == "" || len(st.Sheets) != 7 {
+		t.Fatalf("%+v", st)
+	}
+	for _, s := range st.Sheets {
+		if s.Questions == 0 || s.FR != s.Questions || s.EN != s.Questions || s.Recommendations != s.Scored || s.References != s.Questions {
+			t.Errorf("sheet %s: %+v", s.ID, s)
+		}
+	}
+}
