@@ -8,7 +8,8 @@ IMAGE   ?= aigrid:$(VERSION)
 
 ## run: start aigrid in local mode (its own PostgreSQL in ./.data) and print its URL
 run:
-	$(GO) run ./cmd/aigrid serve
+	@$(GO) build -o bin/aigrid ./cmd/aigrid
+	exec bin/aigrid serve
 
 ## test: every test, database and HTTP included, with the race detector
 test:
