@@ -4,6 +4,7 @@
 //	aigrid migrate up|down [N|all]|version  apply, revert or show database migrations
 //	aigrid content check [DIR]     validate the questionnaire content
 //	aigrid content stats [--json]  count the questionnaire content
+//	aigrid admin …                 create users, issue password reset links, open or close sign-up
 //	aigrid version                 print the version
 package main
 
@@ -22,7 +23,7 @@ var version = "dev"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "aigrid:", err)
@@ -35,7 +36,7 @@ func main() {
 
 // run is the whole program, testable: it reads configuration through getenv and writes only to
 // stdout and stderr.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
@@ -47,6 +48,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runMigrate(ctx, args, getenv, stdout, stderr)
 	case "content":
 		return runContent(args, stdout, stderr)
+	case "admin":
+		return runAdmin(ctx, args, getenv, stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "aigrid", version)
 		return nil
@@ -63,5 +66,7 @@ const usage = `usage:
                                   apply, revert (one by default) or show migrations
   aigrid content check [DIR]      validate the questionnaire content
   aigrid content stats [--json]   count the questionnaire content
+  aigrid admin create-user|reset-password|signup
+                                  site administration (aigrid admin for details)
   aigrid version                  print the version
 `

@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -16,6 +18,7 @@ import (
 	"time"
 
 	"aigrid/internal/pgtest"
+	"aigrid/migrations"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -49,7 +52,7 @@ func serveOnce(t *testing.T, dataDir string) (base string, stderr *syncBuffer, s
 	stdout, stderr := new(syncBuffer), new(syncBuffer)
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, nil, envFrom(map[string]string{"AIGRID_ADDR": "127.0.0.1:0", "AIGRID_DATA_DIR": dataDir}), stdout, stderr)
+		done <- run(ctx, nil, envFrom(map[string]string{"AIGRID_ADDR": "127.0.0.1:0", "AIGRID_DATA_DIR": dataDir}), nil, stdout, stderr)
 	}()
 	deadline := time.Now().Add(30 * time.Second) // first run includes initdb
 	for {
@@ -138,50 +141,52 @@ func TestServeLocalMode(t *testing.T) {
 }
 
 func TestInvalidConfigNamesTheVariable(t *testing.T) {
-	err := run(context.Background(), []string{"serve"}, envFrom(map[string]string{"AIGRID_LOG_FORMAT": "xml"}), io.Discard, io.Discard)
+	err := run(context.Background(), []string{"serve"}, envFrom(map[string]string{"AIGRID_LOG_FORMAT": "xml"}), nil, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "AIGRID_LOG_FORMAT") {
 		t.Fatalf("err = %v", err)
 	}
 }
 
 func TestUsage(t *testing.T) {
-	if err := run(context.Background(), []string{"frobnicate"}, envFrom(nil), io.Discard, io.Discard); !errors.Is(err, errUsage) {
+	if err := run(context.Background(), []string{"frobnicate"}, envFrom(nil), nil, io.Discard, io.Discard); !errors.Is(err, errUsage) {
 		t.Fatalf("unknown command: %v", err)
 	}
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"version"}, envFrom(nil), &out, io.Discard); err != nil || !strings.HasPrefix(out.String(), "aigrid ") {
+	if err := run(context.Background(), []string{"version"}, envFrom(nil), nil, &out, io.Discard); err != nil || !strings.HasPrefix(out.String(), "aigrid ") {
 		t.Fatalf("version: %q %v", out.String(), err)
 	}
 }
 
 func TestMigrateCommand(t *testing.T) {
 	env := envFrom(map[string]string{"DATABASE_URL": pgtest.NewEmptyURL(t)})
+	ups, _ := fs.Glob(migrations.FS, "*.up.sql")
+	latest := fmt.Sprintf("migration version %d\n", len(ups))
 	for _, step := range []struct {
 		args []string
 		want string
 	}{
 		{[]string{"version"}, "migration version 0\n"},
-		{[]string{"up"}, "migration version 1\n"},
+		{[]string{"up"}, latest},
 		{[]string{"down", "all"}, "migration version 0\n"},
-		{[]string{"up"}, "migration version 1\n"},
-		{[]string{"down"}, "migration version 0\n"},
+		{[]string{"up"}, latest},
+		{[]string{"down"}, fmt.Sprintf("migration version %d\n", len(ups)-1)},
 	} {
 		var out bytes.Buffer
-		if err := run(context.Background(), append([]string{"migrate"}, step.args...), env, &out, io.Discard); err != nil {
+		if err := run(context.Background(), append([]string{"migrate"}, step.args...), env, nil, &out, io.Discard); err != nil {
 			t.Fatalf("migrate %v: %v", step.args, err)
 		}
 		if out.String() != step.want {
 			t.Fatalf("migrate %v printed %q, want %q", step.args, out.String(), step.want)
 		}
 	}
-	if err := run(context.Background(), []string{"migrate", "sideways"}, env, io.Discard, io.Discard); !errors.Is(err, errUsage) {
+	if err := run(context.Background(), []string{"migrate", "sideways"}, env, nil, io.Discard, io.Discard); !errors.Is(err, errUsage) {
 		t.Fatalf("bad subcommand: %v", err)
 	}
 }
 
 func TestContentCheck(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"content", "check"}, envFrom(nil), &out, io.Discard); err != nil {
+	if err := run(context.Background(), []string{"content", "check"}, envFrom(nil), nil, &out, io.Discard); err != nil {
 		t.Fatalf("shipped content: %v", err)
 	}
 	if !strings.Contains(out.String(), "7 sheets") {
@@ -201,7 +206,7 @@ func TestContentCheck(t *testing.T) {
 		}
 		os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644)
 	}
-	err := run(context.Background(), []string{"content", "check", dir}, envFrom(nil), io.Discard, io.Discard)
+	err := run(context.Background(), []string{"content", "check", dir}, envFrom(nil), nil, io.Discard, io.Discard)
 	if err == nil {
 		t.Fatal("broken content accepted")
 	}
@@ -212,7 +217,7 @@ func TestContentCheck(t *testing.T) {
 	}
 
 	// The server refuses to start on it.
-	err = run(context.Background(), nil, envFrom(map[string]string{"AIGRID_CONTENT_DIR": dir, "DATABASE_URL": "postgres://nowhere/x"}), io.Discard, io.Discard)
+	err = run(context.Background(), nil, envFrom(map[string]string{"AIGRID_CONTENT_DIR": dir, "DATABASE_URL": "postgres://nowhere/x"}), nil, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "refusing to start") {
 		t.Fatalf("serve with invalid content: %v", err)
 	}
@@ -220,7 +225,7 @@ func TestContentCheck(t *testing.T) {
 
 func TestContentStatsJSON(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"content", "stats", "--json"}, envFrom(nil), &out, io.Discard); err != nil {
+	if err := run(context.Background(), []string{"content", "stats", "--json"}, envFrom(nil), nil, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	var st struct {

@@ -45,6 +45,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	key, err := sessionKey(cfg)
+	if err != nil {
+		return err
+	}
 	db, closeDB, err := openDatabase(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -58,9 +62,21 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("AIGRID_ADDR: cannot listen on %s: %w", cfg.Addr, err)
 	}
-	srv := server.New(server.Options{Config: cfg, Logger: log, DB: db, Questionnaire: qn})
+	srv := server.New(server.Options{Config: cfg, Logger: log, Store: postgres.NewStore(db), Questionnaire: qn, SessionKey: key})
 	fmt.Fprintf(stdout, "aigrid is running at %s (press Ctrl-C to stop)\n", cfg.PublicURL(ln.Addr()))
 	return server.Serve(ctx, ln, srv, log, httpGrace)
+}
+
+// sessionKey is AIGRID_SESSION_KEY or, in local mode, the key generated on first run.
+func sessionKey(cfg config.Config) ([]byte, error) {
+	if cfg.SessionKey != nil {
+		return cfg.SessionKey, nil
+	}
+	if !cfg.LocalMode() {
+		return nil, errors.New("AIGRID_SESSION_KEY: required when DATABASE_URL is set (generate one with: openssl rand -base64 32)")
+	}
+	sec, err := loadSecrets(cfg.DataDir)
+	return sec.SessionKey, err
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {

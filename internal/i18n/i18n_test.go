@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestCatalogsHaveTheSameKeys(t *testing.T) {
@@ -58,5 +59,15 @@ func TestFromRequestPrefersCookie(t *testing.T) {
 	r.Header.Set("Accept-Language", "fr")
 	if got := FromRequest(r); got != FR {
 		t.Fatalf("FromRequest with a bad cookie = %s, want the header's fr", got)
+	}
+}
+
+func TestCatalogsAreValidUTF8(t *testing.T) {
+	for lang, cat := range catalogs {
+		for k, v := range cat {
+			if !utf8.ValidString(v) {
+				t.Errorf("%s %q is not valid UTF-8", lang, k)
+			}
+		}
 	}
 }

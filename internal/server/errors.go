@@ -6,6 +6,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"aigrid/internal/postgres"
 	"aigrid/web/pages"
 )
 
@@ -25,14 +26,18 @@ func (s *Server) handle(fn handlerFunc) http.HandlerFunc {
 		err := fn(w, r)
 		switch {
 		case err == nil:
-		case errors.Is(err, errNotFound):
-			s.render(w, r, http.StatusNotFound, pages.Error(s.globals(r), pages.ErrorView{Status: http.StatusNotFound}))
+		case errors.Is(err, errSignIn):
+			signInRedirect(w, r)
+		case errors.Is(err, errForbidden):
+			s.render(w, r, http.StatusForbidden, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusForbidden}))
+		case errors.Is(err, errNotFound), errors.Is(err, postgres.ErrNotFound):
+			s.render(w, r, http.StatusNotFound, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusNotFound}))
 		case errors.Is(err, errMethodNotAllowed):
-			s.render(w, r, http.StatusMethodNotAllowed, pages.Error(s.globals(r), pages.ErrorView{Status: http.StatusMethodNotAllowed}))
+			s.render(w, r, http.StatusMethodNotAllowed, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusMethodNotAllowed}))
 		case errors.Is(err, errCrossOrigin):
 			s.log.WarnContext(r.Context(), "cross-origin request refused", "method", r.Method, "path", r.URL.Path,
 				"origin", r.Header.Get("Origin"), "request_id", requestIDFrom(r.Context()))
-			s.render(w, r, http.StatusForbidden, pages.Error(s.globals(r), pages.ErrorView{Status: http.StatusForbidden}))
+			s.render(w, r, http.StatusForbidden, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusForbidden}))
 		default:
 			s.serverError(w, r, err)
 		}
@@ -43,7 +48,7 @@ func (s *Server) handle(fn handlerFunc) http.HandlerFunc {
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	s.log.ErrorContext(r.Context(), "request failed", "err", err, "method", r.Method, "path", r.URL.Path,
 		"request_id", requestIDFrom(r.Context()))
-	s.render(w, r, http.StatusInternalServerError, pages.Error(s.globals(r), pages.ErrorView{Status: http.StatusInternalServerError}))
+	s.render(w, r, http.StatusInternalServerError, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusInternalServerError}))
 }
 
 // render writes a templ component with a status code.

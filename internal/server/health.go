@@ -18,7 +18,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	if err := postgres.Ping(r.Context(), s.db); err != nil {
+	if err := postgres.Ping(r.Context(), s.st.Pool()); err != nil {
 		s.log.WarnContext(r.Context(), "not ready: database unreachable", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = w.Write([]byte("database unavailable\n"))

@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"strings"
 
 	"aigrid/internal/i18n"
 )
@@ -17,14 +16,11 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) error {
 		Name: i18n.CookieName, Value: string(lang), Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, Secure: s.cfg.Secure(), SameSite: http.SameSiteLaxMode,
 	})
-	http.Redirect(w, r, localPath(r.PostFormValue("next")), http.StatusSeeOther)
-	return nil
-}
-
-// localPath keeps a redirect target on this site: anything but an absolute local path becomes "/".
-func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
-		return "/"
+	if u := currentUser(r); u != nil {
+		if err := s.st.UpdateProfile(r.Context(), u.ID, u.Name, string(lang)); err != nil {
+			return err
+		}
 	}
-	return p
+	http.Redirect(w, r, localPath(r.PostFormValue("next"), "/"), http.StatusSeeOther)
+	return nil
 }

@@ -7,23 +7,59 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"aigrid/internal/account"
 	"aigrid/web/static"
 )
 
-// routes lists every route of the application in one place, with its middleware.
+// routes lists every route of the application in one place, each with its authorisation rule.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(s.requestID, s.accessLog, s.recoverPanic, s.securityHeaders, middleware.Timeout(30*time.Second))
 	r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
 	r.MethodNotAllowed(s.handle(func(w http.ResponseWriter, r *http.Request) error { return errMethodNotAllowed }))
 
+	// Operations and assets: no session.
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
 	r.Handle(static.Prefix+"*", static.Handler())
 
-	r.Get("/", s.handle(s.showHome))
-	r.Get("/about", s.handle(s.showAbout))
-	r.Post("/language", s.handle(s.setLanguage))
+	r.Group(func(r chi.Router) {
+		r.Use(s.loadSession)
+
+		s.route(r, "GET", "/", public, s.showHome)
+		s.route(r, "GET", "/about", public, s.showAbout)
+		s.route(r, "POST", "/language", public, s.setLanguage)
+
+		s.route(r, "GET", "/signup", public, s.showSignup)
+		s.route(r, "POST", "/signup", public, s.signup)
+		s.route(r, "GET", "/login", public, s.showLogin)
+		s.route(r, "POST", "/login", public, s.login)
+		s.route(r, "POST", "/logout", public, s.logout)
+		s.route(r, "GET", "/password/forgot", public, s.showForgot)
+		s.route(r, "GET", "/password/reset/{token}", public, s.showReset)
+		s.route(r, "POST", "/password/reset/{token}", public, s.resetPassword)
+		s.route(r, "GET", "/invite/{token}", public, s.showInvite)
+		s.route(r, "POST", "/invite/{token}", signedIn, s.acceptInvite)
+
+		s.route(r, "GET", "/account", signedIn, s.showAccount)
+		s.route(r, "POST", "/account/profile", signedIn, s.updateProfile)
+		s.route(r, "POST", "/account/password", signedIn, s.changePassword)
+		s.route(r, "POST", "/account/sessions/{session}/revoke", signedIn, s.revokeSession)
+
+		s.route(r, "GET", "/orgs", signedIn, s.listOrgs)
+		s.route(r, "POST", "/orgs", signedIn, s.createOrg)
+		s.route(r, "GET", "/o/{org}/", org(account.PermRead), s.showOrg)
+		s.route(r, "GET", "/o/{org}/settings", org(account.PermManageOrg), s.showOrgSettings)
+		s.route(r, "POST", "/o/{org}/settings", org(account.PermManageOrg), s.updateOrgSettings)
+		s.route(r, "GET", "/o/{org}/members", org(account.PermRead), s.listMembers)
+		s.route(r, "POST", "/o/{org}/invitations", org(account.PermManageMembers), s.createInvitation)
+		s.route(r, "POST", "/o/{org}/invitations/{invitation}/revoke", org(account.PermManageMembers), s.revokeInvitation)
+		s.route(r, "POST", "/o/{org}/members/{member}/role", org(account.PermManageMembers), s.changeRole)
+		s.route(r, "POST", "/o/{org}/members/{member}/remove", org(account.PermManageMembers), s.removeMember)
+
+		s.route(r, "GET", "/admin", siteAdmin, s.showAdmin)
+		s.route(r, "POST", "/admin/signup", siteAdmin, s.setSignup)
+	})
 
 	// Every state-changing request must come from our own origin (Sec-Fetch-Site / Origin checks):
 	// the CSRF protection of the whole application.

@@ -4,39 +4,56 @@ package server
 import (
 	"log/slog"
 	"net/http"
-
-	"github.com/jackc/pgx/v5/pgxpool"
+	"strings"
 
 	"aigrid/internal/config"
+	"aigrid/internal/postgres"
 	"aigrid/internal/questionnaire"
 )
 
-// Server holds what handlers need. Build it with New and serve Handler.
+// Server holds what handlers need. Build it with New and serve it as an http.Handler.
 type Server struct {
-	cfg config.Config
-	log *slog.Logger
-	db  *pgxpool.Pool
-	qn  *questionnaire.Questionnaire
-	mux http.Handler
+	cfg      config.Config
+	log      *slog.Logger
+	st       *postgres.Store
+	qn       *questionnaire.Questionnaire
+	sessions *sessionStore
+	rules    map[string]access // "METHOD /pattern" → authorisation rule
+	mux      http.Handler
 }
 
 // Options are the server's dependencies.
 type Options struct {
 	Config        config.Config
 	Logger        *slog.Logger
-	DB            *pgxpool.Pool
+	Store         *postgres.Store
 	Questionnaire *questionnaire.Questionnaire
+	SessionKey    []byte // signs session cookies; at least 32 bytes
 }
 
 // New builds the server and its routes.
 func New(o Options) *Server {
-	s := &Server{cfg: o.Config, log: o.Logger, db: o.DB, qn: o.Questionnaire}
+	s := &Server{cfg: o.Config, log: o.Logger, st: o.Store, qn: o.Questionnaire, rules: map[string]access{}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	s.sessions = newSessionStore(o.Store, o.SessionKey, o.Config.Secure())
 	s.mux = s.routes()
 	return s
 }
 
 // ServeHTTP serves the application.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// absURL turns a path into an absolute URL for links handed out of the application (invitations,
+// password resets): AIGRID_BASE_URL when set, else the request's own host.
+func (s *Server) absURL(r *http.Request, path string) string {
+	if s.cfg.BaseURL != nil {
+		return strings.TrimSuffix(s.cfg.BaseURL.String(), "/") + path
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + path
+}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"aigrid/content"
 	"aigrid/internal/config"
@@ -33,6 +36,16 @@ func mustQuestionnaire(tb testing.TB) *questionnaire.Questionnaire {
 	return qn
 }
 
+// testOptions are the server's dependencies over pool (nil for handlers that need no database).
+func testOptions(tb testing.TB, cfg config.Config, pool *pgxpool.Pool) Options {
+	tb.Helper()
+	var st *postgres.Store
+	if pool != nil {
+		st = postgres.NewStore(pool)
+	}
+	return Options{Config: cfg, Store: st, Questionnaire: mustQuestionnaire(tb), SessionKey: bytes.Repeat([]byte("k"), 32)}
+}
+
 // newTestServer runs the real router over a fresh database.
 func newTestServer(t *testing.T) *httptest.Server {
 	t.Helper()
@@ -40,7 +53,7 @@ func newTestServer(t *testing.T) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := New(Options{Config: cfg, DB: pgtest.NewPool(t), Questionnaire: mustQuestionnaire(t)})
+	s := New(testOptions(t, cfg, pgtest.NewPool(t)))
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
 	return ts
@@ -131,7 +144,7 @@ func TestHSTSWhenServedOverHTTPS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := New(Options{Config: cfg, DB: pgtest.NewPool(t), Questionnaire: mustQuestionnaire(t)})
+	s := New(testOptions(t, cfg, pgtest.NewPool(t)))
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
 	if !strings.Contains(rec.Header().Get("Strict-Transport-Security"), "max-age=") {
@@ -155,7 +168,9 @@ func TestErrorPages(t *testing.T) {
 
 func TestPanicBecomes500Page(t *testing.T) {
 	var logs strings.Builder
-	s := New(Options{Logger: slog.New(slog.NewTextHandler(&logs, nil)), Questionnaire: mustQuestionnaire(t)})
+	o := testOptions(t, config.Config{}, nil)
+	o.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	s := New(o)
 	h := s.requestID(s.recoverPanic(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") })))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
@@ -262,7 +277,7 @@ func TestReadinessFollowsTheDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	s := New(Options{DB: pool, Questionnaire: mustQuestionnaire(t)})
+	s := New(testOptions(t, config.Config{}, pool))
 	ts := httptest.NewServer(s)
 	defer ts.Close()
 

@@ -2,6 +2,7 @@
 package components
 
 import (
+	"aigrid/internal/account"
 	"aigrid/internal/i18n"
 	"aigrid/internal/questionnaire"
 )
@@ -13,6 +14,22 @@ type Globals struct {
 	Path           string // current path, for the language switch to come back to
 	RequestID      string
 	ContentVersion string
+	User           *account.User       // nil when signed out
+	Membership     *account.Membership // the organisation being worked in, if any
+	Flash          string              // message key of a one-time notification
+}
+
+// Can reports whether the current member may do p in the current organisation.
+func (g *Globals) Can(p account.Permission) bool {
+	return g.Membership != nil && g.Membership.Role.Can(p)
+}
+
+// OrgPath is a path inside the current organisation.
+func (g *Globals) OrgPath(rest string) string {
+	if g.Membership == nil {
+		return "/orgs"
+	}
+	return "/o/" + g.Membership.Organisation.ID + rest
 }
 
 // T translates an interface message.

@@ -1,0 +1,136 @@
+package postgres
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"aigrid/internal/account"
+)
+
+// SessionRow is a stored session.
+type SessionRow struct {
+	UserID     string // empty for an anonymous session
+	Data       map[string]string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+}
+
+// LoadSession returns a live session: not past its absolute expiry and seen within idle.
+func (s *Store) LoadSession(ctx context.Context, idHash []byte, idle time.Duration) (SessionRow, error) {
+	var r SessionRow
+	var userID *string
+	err := s.db.QueryRow(ctx, `SELECT user_id::text, data, created_at, last_seen_at, expires_at FROM sessions
+		WHERE id_hash = $1 AND expires_at > now() AND last_seen_at > now() - $2::interval`,
+		idHash, fmt.Sprintf("%d seconds", int(idle.Seconds()))).Scan(&userID, &r.Data, &r.CreatedAt, &r.LastSeenAt, &r.ExpiresAt)
+	if userID != nil {
+		r.UserID = *userID
+	}
+	return r, wrap("load session", err)
+}
+
+// SaveSession creates or updates a session and marks it seen now.
+func (s *Store) SaveSession(ctx context.Context, idHash []byte, r SessionRow, userAgent, ip string) error {
+	_, err := s.db.Exec(ctx, `INSERT INTO sessions (id_hash, user_id, data, expires_at, user_agent, ip)
+		VALUES ($1, nullif($2, '')::uuid, $3, $4, left($5, 300), $6)
+		ON CONFLICT (id_hash) DO UPDATE SET user_id = excluded.user_id, data = excluded.data, last_seen_at = now()`,
+		idHash, r.UserID, r.Data, r.ExpiresAt, userAgent, ip)
+	return wrap("save session", err)
+}
+
+// TouchSession marks a session seen now (sliding idle timeout).
+func (s *Store) TouchSession(ctx context.Context, idHash []byte) error {
+	_, err := s.db.Exec(ctx, `UPDATE sessions SET last_seen_at = now() WHERE id_hash = $1`, idHash)
+	return wrap("touch session", err)
+}
+
+// DeleteSession ends a session.
+func (s *Store) DeleteSession(ctx context.Context, idHash []byte) error {
+	_, err := s.db.Exec(ctx, `DELETE FROM sessions WHERE id_hash = $1`, idHash)
+	return wrap("delete session", err)
+}
+
+// UserSessions lists a user's live sessions, most recent first; current marks the caller's.
+func (s *Store) UserSessions(ctx context.Context, userID string, current []byte, idle time.Duration) ([]account.SessionInfo, error) {
+	rows, err := s.db.Query(ctx, `SELECT id_hash, created_at, last_seen_at, user_agent, ip FROM sessions
+		WHERE user_id = $1 AND expires_at > now() AND last_seen_at > now() - $2::interval
+		ORDER BY last_seen_at DESC`, userID, fmt.Sprintf("%d seconds", int(idle.Seconds())))
+	if err != nil {
+		return nil, wrap("user sessions", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (account.SessionInfo, error) {
+		var si account.SessionInfo
+		var h []byte
+		err := r.Scan(&h, &si.CreatedAt, &si.LastSeenAt, &si.UserAgent, &si.IP)
+		si.ID = hex.EncodeToString(h)
+		si.Current = string(h) == string(current)
+		return si, err
+	})
+	return list, wrap("user sessions", err)
+}
+
+// DeleteUserSession ends one of userID's sessions, by the handle UserSessions gave.
+func (s *Store) DeleteUserSession(ctx context.Context, userID, handle string) error {
+	h, err := hex.DecodeString(handle)
+	if err != nil {
+		return fmt.Errorf("postgres: delete user session: %w", ErrNotFound)
+	}
+	tag, err := s.db.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id_hash = $2`, userID, h)
+	if err == nil && tag.RowsAffected() == 0 {
+		err = pgx.ErrNoRows
+	}
+	return wrap("delete user session", err)
+}
+
+// DeleteExpiredSessions removes sessions past their lifetime or idle for longer than idle.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, idle time.Duration) (int64, error) {
+	tag, err := s.db.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= now() OR last_seen_at <= now() - $1::interval`,
+		fmt.Sprintf("%d seconds", int(idle.Seconds())))
+	return tag.RowsAffected(), wrap("delete expired sessions", err)
+}
+
+// ThrottlePolicy says when failures block a key and for how long.
+type ThrottlePolicy struct {
+	Threshold int           // failures within Window before blocking starts
+	Window    time.Duration // failures older than this are forgotten
+	Base      time.Duration // first block; doubles with each further failure
+	Max       time.Duration // longest block
+}
+
+// ThrottledUntil returns the latest time until which any of keys is blocked (zero if none is).
+func (s *Store) ThrottledUntil(ctx context.Context, keys ...string) (time.Time, error) {
+	var until *time.Time
+	err := s.db.QueryRow(ctx, `SELECT max(blocked_until) FROM auth_throttle WHERE key = ANY($1) AND blocked_until > now()`, keys).Scan(&until)
+	if err != nil || until == nil {
+		return time.Time{}, wrap("throttled until", err)
+	}
+	return *until, nil
+}
+
+// RecordFailure counts a failed attempt for key and blocks it, with exponential back-off, once it
+// reaches the policy's threshold.
+func (s *Store) RecordFailure(ctx context.Context, key string, p ThrottlePolicy) error {
+	_, err := s.db.Exec(ctx, `INSERT INTO auth_throttle AS t (key, failures, window_start) VALUES ($1, 1, now())
+		ON CONFLICT (key) DO UPDATE SET
+			failures = CASE WHEN t.window_start < now() - $2::interval THEN 1 ELSE t.failures + 1 END,
+			window_start = CASE WHEN t.window_start < now() - $2::interval THEN now() ELSE t.window_start END`,
+		key, fmt.Sprintf("%d seconds", int(p.Window.Seconds())))
+	if err != nil {
+		return wrap("record failure", err)
+	}
+	_, err = s.db.Exec(ctx, `UPDATE auth_throttle SET blocked_until = now() + least(
+			$3::interval, $2::interval * power(2, least(failures - $4, 20))::int)
+		WHERE key = $1 AND failures >= $4`,
+		key, fmt.Sprintf("%d seconds", int(p.Base.Seconds())), fmt.Sprintf("%d seconds", int(p.Max.Seconds())), p.Threshold)
+	return wrap("record failure", err)
+}
+
+// ClearFailures forgets the failures of key (after a successful sign-in).
+func (s *Store) ClearFailures(ctx context.Context, key string) error {
+	_, err := s.db.Exec(ctx, `DELETE FROM auth_throttle WHERE key = $1`, key)
+	return wrap("clear failures", err)
+}

@@ -1,0 +1,250 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"aigrid/internal/account"
+	"aigrid/internal/i18n"
+	"aigrid/internal/postgres"
+	"aigrid/web/components"
+	"aigrid/web/pages"
+)
+
+// Throttling of sign-in attempts: per account (whether or not it exists, so throttling reveals
+// nothing) and per IP address, with exponential back-off.
+var (
+	accountThrottle = postgres.ThrottlePolicy{Threshold: 5, Window: 15 * time.Minute, Base: 30 * time.Second, Max: 15 * time.Minute}
+	ipThrottle      = postgres.ThrottlePolicy{Threshold: 20, Window: 15 * time.Minute, Base: 30 * time.Second, Max: 15 * time.Minute}
+)
+
+const (
+	invitationTTL = 7 * 24 * time.Hour
+	resetTTL      = time.Hour
+)
+
+func (s *Server) signupOpen(r *http.Request) (bool, error) {
+	return s.st.SignupOpen(r.Context(), s.cfg.LocalMode())
+}
+
+func (s *Server) showSignup(w http.ResponseWriter, r *http.Request) error {
+	if currentUser(r) != nil {
+		http.Redirect(w, r, "/orgs", http.StatusSeeOther)
+		return nil
+	}
+	open, err := s.signupOpen(r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, pages.Signup(s.globals(w, r), pages.SignupView{Form: components.NewForm(), Open: open}))
+	return nil
+}
+
+// signup creates an organisation and its owner. Whether or not the address was already registered,
+// the visitor is sent to the sign-in page with the same message, so sign-up reveals no account.
+func (s *Server) signup(w http.ResponseWriter, r *http.Request) error {
+	open, err := s.signupOpen(r)
+	if err != nil {
+		return err
+	}
+	if !open {
+		return errForbidden
+	}
+	f := parseSignup(r)
+	if !f.Valid() {
+		s.render(w, r, http.StatusUnprocessableEntity, pages.Signup(s.globals(w, r), pages.SignupView{Form: f, Open: true}))
+		return nil
+	}
+	hash, err := account.HashPassword(f.Get("password"))
+	if err != nil {
+		return err
+	}
+	u, o, err := s.st.SignUp(r.Context(), f.Get("email"), f.Get("name"), hash, f.Get("organisation"), string(i18n.FromRequest(r)))
+	switch {
+	case errors.Is(err, account.ErrEmailTaken):
+		s.log.InfoContext(r.Context(), "sign-up with a registered address", "request_id", requestIDFrom(r.Context()))
+		s.audit(r, "", "", "signup.duplicate", nil)
+	case err != nil:
+		return err
+	default:
+		s.audit(r, u.ID, o.ID, "signup", map[string]any{"organisation": o.Name})
+	}
+	s.flash(w, r, "signup.done")
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) showLogin(w http.ResponseWriter, r *http.Request) error {
+	if currentUser(r) != nil {
+		http.Redirect(w, r, localPath(r.URL.Query().Get("next"), "/orgs"), http.StatusSeeOther)
+		return nil
+	}
+	open, err := s.signupOpen(r)
+	if err != nil {
+		return err
+	}
+	g := s.globals(w, r)
+	v := pages.LoginView{Form: components.NewForm(), Next: r.URL.Query().Get("next"), SignupOpen: open, Message: g.Flash}
+	g.Flash = ""
+	s.render(w, r, http.StatusOK, pages.Login(g, v))
+	return nil
+}
+
+// login signs a user in. Every failure gives the same message, and takes the same time, whether
+// the account exists or not.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	f := parseLogin(r)
+	next := localPath(r.PostFormValue("next"), "/orgs")
+	fail := func(status int, key string) error {
+		f.Fail("email", key)
+		open, err := s.signupOpen(r)
+		if err != nil {
+			return err
+		}
+		s.render(w, r, status, pages.Login(s.globals(w, r), pages.LoginView{Form: f, Next: r.PostFormValue("next"), SignupOpen: open}))
+		return nil
+	}
+	if !f.Valid() {
+		return fail(http.StatusUnprocessableEntity, "")
+	}
+	email := postgres.NormaliseEmail(f.Get("email"))
+	keys := []string{"ip:" + clientIP(r), "account:" + email}
+	until, err := s.st.ThrottledUntil(r.Context(), keys...)
+	if err != nil {
+		return err
+	}
+	if !until.IsZero() {
+		return fail(http.StatusTooManyRequests, "login.throttled")
+	}
+	u, hash, err := s.st.UserByEmail(r.Context(), email)
+	ok := false
+	switch {
+	case errors.Is(err, postgres.ErrNotFound):
+		account.VerifyNothing(f.Get("password"))
+	case err != nil:
+		return err
+	default:
+		ok = account.VerifyPassword(hash, f.Get("password"))
+	}
+	if !ok {
+		if err := s.st.RecordFailure(r.Context(), keys[0], ipThrottle); err != nil {
+			return err
+		}
+		if err := s.st.RecordFailure(r.Context(), keys[1], accountThrottle); err != nil {
+			return err
+		}
+		s.audit(r, "", "", "login.failed", nil)
+		return fail(http.StatusUnprocessableEntity, "login.invalid")
+	}
+	if err := s.st.ClearFailures(r.Context(), keys[1]); err != nil {
+		return err
+	}
+	if err := s.signIn(w, r, u.ID); err != nil {
+		return err
+	}
+	s.audit(r, u.ID, "", "login", nil)
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+// signIn attaches userID to a fresh session ID.
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request, userID string) error {
+	a := authFrom(r.Context())
+	if err := s.sessions.rotate(r.Context(), a.session); err != nil {
+		return err
+	}
+	a.session.Values[keyUserID] = userID
+	return a.session.Save(r, w)
+}
+
+// logout ends the session server-side and clears the cookie.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	a := authFrom(r.Context())
+	if a.user != nil {
+		s.audit(r, a.user.ID, "", "logout", nil)
+	}
+	a.session.Options.MaxAge = -1
+	if err := a.session.Save(r, w); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) showForgot(w http.ResponseWriter, r *http.Request) error {
+	s.render(w, r, http.StatusOK, pages.Forgot(s.globals(w, r), pages.ForgotView{}))
+	return nil
+}
+
+func (s *Server) showReset(w http.ResponseWriter, r *http.Request) error {
+	token := chi.URLParam(r, "token")
+	_, err := s.st.PasswordResetUser(r.Context(), postgres.TokenHash(token))
+	if err != nil && !errors.Is(err, account.ErrInvalidToken) {
+		return err
+	}
+	status := http.StatusOK
+	if err != nil {
+		status = http.StatusNotFound
+	}
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	s.render(w, r, status, pages.Reset(s.globals(w, r), pages.ResetView{Form: components.NewForm(), Token: token, Valid: err == nil}))
+	return nil
+}
+
+// resetPassword sets a new password from a single-use link and ends every session of the user.
+func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
+	token := chi.URLParam(r, "token")
+	u, err := s.st.PasswordResetUser(r.Context(), postgres.TokenHash(token))
+	if errors.Is(err, account.ErrInvalidToken) {
+		s.render(w, r, http.StatusNotFound, pages.Reset(s.globals(w, r), pages.ResetView{Form: components.NewForm(), Token: token}))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	f := formFrom(r, "password")
+	checkNewPassword(f, "password", u.Email, u.Name)
+	if !f.Valid() {
+		s.render(w, r, http.StatusUnprocessableEntity, pages.Reset(s.globals(w, r), pages.ResetView{Form: f, Token: token, Valid: true}))
+		return nil
+	}
+	hash, err := account.HashPassword(f.Get("password"))
+	if err != nil {
+		return err
+	}
+	if _, err := s.st.ResetPassword(r.Context(), postgres.TokenHash(token), hash); err != nil {
+		if errors.Is(err, account.ErrInvalidToken) {
+			return errNotFound
+		}
+		return err
+	}
+	s.audit(r, u.ID, "", "password.reset", nil)
+	s.flash(w, r, "reset.done")
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+// audit records an action; a failure to audit is logged, never shown.
+func (s *Server) audit(r *http.Request, actorID, orgID, action string, details map[string]any) {
+	if actorID == "" {
+		if u := currentUser(r); u != nil {
+			actorID = u.ID
+		}
+	}
+	err := s.st.Audit(r.Context(), account.AuditEntry{ActorID: actorID, OrganisationID: orgID, Action: action, Details: details, IP: clientIP(r)})
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "audit", "action", action, "err", err)
+	}
+}
+
+// localPath keeps a redirect target on this site: anything but an absolute local path becomes def.
+func localPath(p, def string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+		return def
+	}
+	return p
+}

@@ -1,0 +1,230 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/securecookie"
+	"github.com/gorilla/sessions"
+
+	"aigrid/internal/account"
+	"aigrid/internal/postgres"
+)
+
+// Session lifetimes: a session ends after SessionIdle without activity, and after SessionLifetime
+// whatever happens.
+const (
+	SessionIdle     = 8 * time.Hour
+	SessionLifetime = 30 * 24 * time.Hour
+	sessionCookie   = "aigrid_session"
+	touchEvery      = time.Minute
+)
+
+// Session value keys. Only strings are stored.
+const (
+	keyUserID = "user_id"
+	keyFlash  = "flash"
+	keyNext   = "next"
+)
+
+// sessionStore is a gorilla/sessions Store backed by PostgreSQL: the cookie carries only a signed,
+// random session ID; values live in the sessions table under the ID's hash, so logging out,
+// changing a password or revoking a session ends it server-side.
+type sessionStore struct {
+	st     *postgres.Store
+	codec  *securecookie.SecureCookie
+	secure bool
+}
+
+func newSessionStore(st *postgres.Store, key []byte, secure bool) *sessionStore {
+	codec := securecookie.New(key, nil)
+	codec.MaxAge(int(SessionLifetime.Seconds()))
+	codec.SetSerializer(securecookie.JSONEncoder{})
+	return &sessionStore{st: st, codec: codec, secure: secure}
+}
+
+func (ss *sessionStore) options() *sessions.Options {
+	return &sessions.Options{Path: "/", HttpOnly: true, Secure: ss.secure, SameSite: http.SameSiteLaxMode,
+		MaxAge: int(SessionLifetime.Seconds())}
+}
+
+// Get returns the request's session, cached for the request.
+func (ss *sessionStore) Get(r *http.Request, name string) (*sessions.Session, error) {
+	return sessions.GetRegistry(r).Get(ss, name)
+}
+
+// New loads the session named by the request's cookie, or starts an empty one. A missing,
+// tampered, expired or revoked cookie gives a new, anonymous session.
+func (ss *sessionStore) New(r *http.Request, name string) (*sessions.Session, error) {
+	s := sessions.NewSession(ss, name)
+	s.Options = ss.options()
+	s.IsNew = true
+	c, err := r.Cookie(name)
+	if err != nil {
+		return s, nil
+	}
+	var id string
+	if err := ss.codec.Decode(name, c.Value, &id); err != nil || id == "" {
+		return s, nil
+	}
+	row, err := ss.st.LoadSession(r.Context(), postgres.TokenHash(id), SessionIdle)
+	if errors.Is(err, postgres.ErrNotFound) {
+		return s, nil
+	}
+	if err != nil {
+		return s, err
+	}
+	s.ID, s.IsNew = id, false
+	for k, v := range row.Data {
+		s.Values[k] = v
+	}
+	s.Values[keyUserID] = row.UserID
+	s.Values["_expires"] = row.ExpiresAt
+	s.Values["_seen"] = row.LastSeenAt
+	return s, nil
+}
+
+// Save writes the session and its cookie; MaxAge < 0 deletes both.
+func (ss *sessionStore) Save(r *http.Request, w http.ResponseWriter, s *sessions.Session) error {
+	if s.Options.MaxAge < 0 {
+		if s.ID != "" {
+			if err := ss.st.DeleteSession(r.Context(), postgres.TokenHash(s.ID)); err != nil {
+				return err
+			}
+		}
+		http.SetCookie(w, sessions.NewCookie(s.Name(), "", s.Options))
+		return nil
+	}
+	expires, _ := s.Values["_expires"].(time.Time)
+	if s.ID == "" || expires.IsZero() {
+		s.ID = rand.Text() + rand.Text()
+		expires = time.Now().Add(SessionLifetime)
+		s.Values["_expires"] = expires
+	}
+	row := postgres.SessionRow{Data: map[string]string{}, ExpiresAt: expires}
+	for k, v := range s.Values {
+		ks, _ := k.(string)
+		vs, _ := v.(string)
+		switch {
+		case ks == keyUserID:
+			row.UserID = vs
+		case ks != "" && ks[0] != '_' && vs != "":
+			row.Data[ks] = vs
+		}
+	}
+	if err := ss.st.SaveSession(r.Context(), postgres.TokenHash(s.ID), row, r.UserAgent(), clientIP(r)); err != nil {
+		return err
+	}
+	encoded, err := ss.codec.Encode(s.Name(), s.ID)
+	if err != nil {
+		return err
+	}
+	opts := *s.Options
+	opts.MaxAge = int(time.Until(expires).Seconds())
+	http.SetCookie(w, sessions.NewCookie(s.Name(), encoded, &opts))
+	return nil
+}
+
+// rotate gives the session a new ID (on sign-in and privilege change), ending the old one, so a
+// session ID known before signing in is worthless after.
+func (ss *sessionStore) rotate(ctx context.Context, s *sessions.Session) error {
+	if s.ID != "" {
+		if err := ss.st.DeleteSession(ctx, postgres.TokenHash(s.ID)); err != nil {
+			return err
+		}
+	}
+	s.ID = ""
+	delete(s.Values, "_expires")
+	return nil
+}
+
+// clientIP is the peer address. Behind a reverse proxy it is the proxy's: throttling per IP then
+// throttles the proxy, which is safe but coarse (see README).
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+type userKey struct{}
+
+// auth is what the request knows about who is signed in.
+type auth struct {
+	session *sessions.Session
+	user    *account.User
+}
+
+func authFrom(ctx context.Context) *auth {
+	a, _ := ctx.Value(userKey{}).(*auth)
+	return a
+}
+
+func currentUser(r *http.Request) *account.User {
+	if a := authFrom(r.Context()); a != nil {
+		return a.user
+	}
+	return nil
+}
+
+// loadSession attaches the session and the signed-in user (if any) to every request, and keeps the
+// session's idle timer running.
+func (s *Server) loadSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sess, err := s.sessions.Get(r, sessionCookie)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		a := &auth{session: sess}
+		if id, _ := sess.Values[keyUserID].(string); id != "" {
+			u, err := s.st.UserByID(r.Context(), id)
+			switch {
+			case err == nil:
+				a.user = &u
+			case !errors.Is(err, postgres.ErrNotFound):
+				s.serverError(w, r, err)
+				return
+			}
+			if seen, _ := sess.Values["_seen"].(time.Time); time.Since(seen) > touchEvery {
+				if err := s.st.TouchSession(r.Context(), postgres.TokenHash(sess.ID)); err != nil {
+					s.log.WarnContext(r.Context(), "touch session", "err", err)
+				}
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey{}, a)))
+	})
+}
+
+// flash stores a one-time notification (a message key) for the next page.
+func (s *Server) flash(w http.ResponseWriter, r *http.Request, msgKey string) {
+	a := authFrom(r.Context())
+	if a == nil {
+		return
+	}
+	a.session.Values[keyFlash] = msgKey
+	if err := a.session.Save(r, w); err != nil {
+		s.log.ErrorContext(r.Context(), "save flash", "err", err)
+	}
+}
+
+// popFlash takes the pending notification, if any.
+func (s *Server) popFlash(w http.ResponseWriter, r *http.Request) string {
+	a := authFrom(r.Context())
+	if a == nil {
+		return ""
+	}
+	msg, _ := a.session.Values[keyFlash].(string)
+	if msg != "" {
+		delete(a.session.Values, keyFlash)
+		if err := a.session.Save(r, w); err != nil {
+			s.log.ErrorContext(r.Context(), "clear flash", "err", err)
+		}
+	}
+	return msg
+}
