@@ -248,3 +248,42 @@ func TestContentStatsJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestAdminCommands(t *testing.T) {
+	env := envFrom(map[string]string{"DATABASE_URL": pgtest.NewURL(t)})
+	ctx := context.Background()
+	var out bytes.Buffer
+	err := run(ctx, []string{"admin", "create-user", "--email", "Ada@Example.org", "--name", "Ada", "--site-admin", "--org", "Ops"}, env,
+		strings.NewReader("a sturdy admin passphrase\n"), &out, io.Discard)
+	if err != nil || !strings.Contains(out.String(), "created user ada@example.org") || !strings.Contains(out.String(), "site administrator") {
+		t.Fatalf("create-user: %v %q", err, out.String())
+	}
+	// Weak passwords and duplicates are refused with a clear message.
+	err = run(ctx, []string{"admin", "create-user", "--email", "bob@example.org", "--name", "Bob"}, env, strings.NewReader("short\n"), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "at least 12 characters") {
+		t.Fatalf("weak password: %v", err)
+	}
+	err = run(ctx, []string{"admin", "create-user", "--email", "ada@example.org", "--name", "Ada"}, env, strings.NewReader("a sturdy admin passphrase\n"), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("duplicate: %v", err)
+	}
+	// The password is never taken from the command line.
+	if err := run(ctx, []string{"admin", "create-user", "--email", "x@example.org", "--name", "X", "--password", "p"}, env, strings.NewReader(""), io.Discard, io.Discard); !errors.Is(err, errUsage) {
+		t.Fatalf("--password accepted: %v", err)
+	}
+
+	out.Reset()
+	if err := run(ctx, []string{"admin", "reset-password", "--email", "ada@example.org"}, env, nil, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`/password/reset/[A-Za-z0-9]{40,}\n$`).MatchString(out.String()) {
+		t.Fatalf("reset-password printed %q", out.String())
+	}
+	if err := run(ctx, []string{"admin", "reset-password", "--email", "nobody@example.org"}, env, nil, io.Discard, io.Discard); err == nil {
+		t.Fatal("reset for an unknown user succeeded")
+	}
+	out.Reset()
+	if err := run(ctx, []string{"admin", "signup", "close"}, env, nil, &out, io.Discard); err != nil || out.String() != "public sign-up is now closed\n" {
+		t.Fatalf("signup close: %v %q", err, out.String())
+	}
+}

@@ -234,7 +234,7 @@ func (s *Store) RemoveMember(ctx context.Context, orgID, userID string) error {
 // CreateInvitation records an invitation whose token's hash is tokenHash.
 func (s *Store) CreateInvitation(ctx context.Context, orgID, createdBy, email string, role account.Role, tokenHash []byte, ttl time.Duration) error {
 	_, err := s.db.Exec(ctx, `INSERT INTO invitations (organisation_id, token_hash, email, role, created_by, expires_at)
-		VALUES ($1, $2, $3, $4, $5, now() + $6::interval)`, orgID, tokenHash, NormaliseEmail(email), role, createdBy, fmt.Sprintf("%d seconds", int(ttl.Seconds())))
+		VALUES ($1, $2, $3, $4, nullif($5, '')::uuid, now() + $6::interval)`, orgID, tokenHash, NormaliseEmail(email), role, createdBy, fmt.Sprintf("%d seconds", int(ttl.Seconds())))
 	return wrap("create invitation", err)
 }
 

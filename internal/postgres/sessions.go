@@ -35,6 +35,9 @@ func (s *Store) LoadSession(ctx context.Context, idHash []byte, idle time.Durati
 
 // SaveSession creates or updates a session and marks it seen now.
 func (s *Store) SaveSession(ctx context.Context, idHash []byte, r SessionRow, userAgent, ip string) error {
+	if r.Data == nil {
+		r.Data = map[string]string{}
+	}
 	_, err := s.db.Exec(ctx, `INSERT INTO sessions (id_hash, user_id, data, expires_at, user_agent, ip)
 		VALUES ($1, nullif($2, '')::uuid, $3, $4, left($5, 300), $6)
 		ON CONFLICT (id_hash) DO UPDATE SET user_id = excluded.user_id, data = excluded.data, last_seen_at = now()`,

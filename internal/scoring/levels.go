@@ -20,8 +20,8 @@ const (
 	LevelOptimised Level = 5 // 80 to 100
 )
 
-// CappedLevel is the highest level a result can reach while a legal obligation is answered "not in
-// place" or "don't know" (a blocking gap), whatever its score.
+// CappedLevel is the highest level a result can reach while it has a blocking gap (a legal
+// obligation answered "not in place", "don't know" or with an option scoring 0), whatever its score.
 const CappedLevel = LevelEmerging
 
 // LevelInfo describes a level for publication: its number, the lowest score that reaches it and its

@@ -37,7 +37,7 @@ type Report struct {
 	Overall        Result        `json:"overall"`
 }
 
-// Sheet returns the result of the sheet with the given id, or nil.
+// Sheet returns the result of the sheet with the given id (a pointer into r.Sheets), or nil.
 func (r Report) Sheet(id string) *SheetResult {
 	for i := range r.Sheets {
 		if r.Sheets[i].SheetID == id {
@@ -100,7 +100,7 @@ type Gap struct {
 	SheetID    string                   `json:"sheet_id"`
 	QuestionID string                   `json:"question_id"`
 	OptionID   string                   `json:"option_id"` // the chosen option
-	Score      float64                  `json:"score"`     // the chosen option's score, from 0 to < 1
+	Score      float64                  `json:"score"`     // the answer's value: the option's score (0 for "don't know"), under 1
 	Weight     int                      `json:"weight"`
 	Importance questionnaire.Importance `json:"importance"`
 }

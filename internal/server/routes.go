@@ -21,7 +21,8 @@ func (s *Server) routes() http.Handler {
 	// Operations and assets: no session.
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
-	r.Handle(static.Prefix+"*", static.Handler())
+	r.Method("GET", static.Prefix+"*", static.Handler())
+	r.Method("HEAD", static.Prefix+"*", static.Handler())
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.loadSession)
@@ -63,6 +64,7 @@ func (s *Server) routes() http.Handler {
 
 	// Every state-changing request must come from our own origin (Sec-Fetch-Site / Origin checks):
 	// the CSRF protection of the whole application.
+	s.router = r
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(s.handle(func(w http.ResponseWriter, r *http.Request) error { return errCrossOrigin }))
 	return cop.Handler(r)

@@ -2,6 +2,7 @@
 package server
 
 import (
+	"github.com/go-chi/chi/v5"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -19,6 +20,7 @@ type Server struct {
 	qn       *questionnaire.Questionnaire
 	sessions *sessionStore
 	rules    map[string]access // "METHOD /pattern" → authorisation rule
+	router   chi.Routes        // for tests that walk every route
 	mux      http.Handler
 }
 

@@ -1,0 +1,180 @@
+package server
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"aigrid/internal/account"
+	"aigrid/internal/config"
+	"aigrid/internal/pgtest"
+	"aigrid/internal/postgres"
+)
+
+// app is the real router over a fresh database, with direct access to the store for set-up.
+type app struct {
+	t  *testing.T
+	s  *Server
+	ts *httptest.Server
+	st *postgres.Store
+}
+
+func newApp(t *testing.T) *app {
+	t.Helper()
+	cfg, err := config.Load(func(string) string { return "" }) // local mode: sign-up open by default
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := testOptions(t, cfg, pgtest.NewPool(t))
+	s := New(o)
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	return &app{t: t, s: s, ts: ts, st: o.Store}
+}
+
+// client is a browser: it keeps cookies and does not follow redirects, so tests see them.
+type client struct {
+	a *app
+	c *http.Client
+}
+
+func (a *app) client() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{a: a, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+func (c *client) do(req *http.Request) (*http.Response, string) {
+	c.a.t.Helper()
+	resp, err := c.c.Do(req)
+	if err != nil {
+		c.a.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func (c *client) get(path string) (*http.Response, string) {
+	c.a.t.Helper()
+	req, _ := http.NewRequest("GET", c.a.ts.URL+path, nil)
+	return c.do(req)
+}
+
+func (c *client) post(path string, form url.Values) (*http.Response, string) {
+	c.a.t.Helper()
+	req, _ := http.NewRequest("POST", c.a.ts.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return c.do(req)
+}
+
+func (c *client) cookie(name string) *http.Cookie {
+	u, _ := url.Parse(c.a.ts.URL)
+	for _, ck := range c.c.Jar.Cookies(u) {
+		if ck.Name == name {
+			return ck
+		}
+	}
+	return nil
+}
+
+// setCookie replaces the client's session cookie (to replay an old one).
+func (c *client) setCookie(value string) {
+	u, _ := url.Parse(c.a.ts.URL)
+	c.c.Jar.SetCookies(u, []*http.Cookie{{Name: sessionCookie, Value: value, Path: "/"}})
+}
+
+func wantStatus(t *testing.T, resp *http.Response, body string, want int) {
+	t.Helper()
+	if resp.StatusCode != want {
+		t.Fatalf("%s %s = %d, want %d\n%.1500s", resp.Request.Method, resp.Request.URL.Path, resp.StatusCode, want, body)
+	}
+}
+
+func wantRedirect(t *testing.T, resp *http.Response, prefix string) {
+	t.Helper()
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), prefix) {
+		t.Fatalf("%s %s = %d → %q, want 303 → %s…", resp.Request.Method, resp.Request.URL.Path, resp.StatusCode, resp.Header.Get("Location"), prefix)
+	}
+}
+
+const testPassword = "a long and quiet river"
+
+var passwordHashOnce = func() func() string {
+	var h string
+	return func() string {
+		if h == "" {
+			h, _ = account.HashPassword(testPassword)
+		}
+		return h
+	}
+}()
+
+// mustUser creates a user with testPassword.
+func (a *app) mustUser(email, name string) account.User {
+	a.t.Helper()
+	u, err := a.st.CreateUser(context.Background(), email, name, passwordHashOnce(), false)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return u
+}
+
+// mustOrg creates an organisation owned by owner.
+func (a *app) mustOrg(owner account.User, name string) account.Organisation {
+	a.t.Helper()
+	o, err := a.st.CreateOrganisation(context.Background(), owner.ID, name)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return o
+}
+
+// mustMember adds user to org with role, the way an accepted invitation does.
+func (a *app) mustMember(o account.Organisation, u account.User, role account.Role) {
+	a.t.Helper()
+	token := newToken()
+	ctx := context.Background()
+	if err := a.st.CreateInvitation(ctx, o.ID, "", "", role, postgres.TokenHash(token), time.Hour); err != nil {
+		a.t.Fatal(err)
+	}
+	if _, err := a.st.AcceptInvitation(ctx, postgres.TokenHash(token), u.ID); err != nil {
+		a.t.Fatal(err)
+	}
+}
+
+// signedIn returns a client with a session for u, made directly (no password hashing), as a
+// sign-in would make it.
+func (a *app) signedIn(u account.User) *client {
+	a.t.Helper()
+	c := a.client()
+	id := newToken()
+	err := a.st.SaveSession(context.Background(), postgres.TokenHash(id), postgres.SessionRow{UserID: u.ID, ExpiresAt: time.Now().Add(time.Hour)}, "test", "127.0.0.1")
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	v, err := a.s.sessions.codec.Encode(sessionCookie, id)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	c.setCookie(v)
+	return c
+}
+
+// login signs in through the real form.
+func (c *client) login(email, password string) {
+	c.a.t.Helper()
+	resp, body := c.post("/login", url.Values{"email": {email}, "password": {password}})
+	if resp.StatusCode != http.StatusSeeOther {
+		c.a.t.Fatalf("login %s: %d\n%.800s", email, resp.StatusCode, body)
+	}
+}
+
+var inviteLinkRe = regexp.MustCompile(`/invite/([A-Za-z0-9]+)`)
