@@ -127,16 +127,6 @@ func (s *Server) createOrg(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) showOrg(w http.ResponseWriter, r *http.Request) error {
-	m := currentMembership(r)
-	members, err := s.st.Members(r.Context(), m.Organisation.ID)
-	if err != nil {
-		return err
-	}
-	s.render(w, r, http.StatusOK, pages.OrgHome(s.globals(w, r), pages.OrgHomeView{Members: len(members)}))
-	return nil
-}
-
 func (s *Server) showOrgSettings(w http.ResponseWriter, r *http.Request) error {
 	f := components.NewForm()
 	f.Values["name"] = currentMembership(r).Organisation.Name

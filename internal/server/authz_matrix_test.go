@@ -11,8 +11,10 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"aigrid/internal/account"
+	"aigrid/internal/assessment"
 	"aigrid/internal/config"
 	"aigrid/internal/postgres"
+	"aigrid/internal/questionnaire"
 )
 
 // Routes that deliberately bypass sessions and authorisation: process health and static assets.
@@ -78,6 +80,20 @@ func TestAuthorisationMatrix(t *testing.T) {
 				if got := call(a.signedIn(fx.outsider)).StatusCode; got != 404 {
 					t.Errorf("owner of another organisation: %d, want 404", got)
 				}
+				// through an organisation the outsider does belong to, A's objects are still not found
+				if strings.Contains(pattern, "{a}") {
+					own := strings.Replace(path, fx.org.ID, fx.otherOrg.ID, 1)
+					c := a.signedIn(fx.outsider)
+					var resp *http.Response
+					if method == "GET" {
+						resp, _ = c.get(own)
+					} else {
+						resp, _ = c.post(own, nil)
+					}
+					if resp.StatusCode != 404 {
+						t.Errorf("A's assessment through B's path: %d, want 404", resp.StatusCode)
+					}
+				}
 				if got := call(a.signedIn(fx.admin)).StatusCode; got != 404 {
 					t.Errorf("site admin (not a member): %d, want 404", got)
 				}
@@ -133,7 +149,9 @@ type fixture struct {
 	members    map[account.Role]account.User
 	target     account.User
 	invitation string
+	assessment string
 	outsider   account.User
+	otherOrg   account.Organisation
 	admin      account.User
 }
 
@@ -160,8 +178,14 @@ func newFixture(a *app, n int) *fixture {
 		a.t.Fatal(err)
 	}
 	fx.invitation = invs[0].ID
+	created, err := a.st.CreateAssessment(ctx, fx.org.ID, fx.owner.ID, assessment.Assessment{SystemName: "System", ContentVersion: "test",
+		Profile: questionnaire.Profile{"role": {"both"}}})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	fx.assessment = created.ID
 	fx.outsider = user("outsider")
-	a.mustOrg(fx.outsider, fmt.Sprintf("B%d", n))
+	fx.otherOrg = a.mustOrg(fx.outsider, fmt.Sprintf("B%d", n))
 	admin, err := a.st.CreateUser(ctx, fmt.Sprintf("admin-%d@example.org", n), "admin", passwordHashOnce(), true)
 	if err != nil {
 		a.t.Fatal(err)
@@ -178,5 +202,7 @@ func (fx *fixture) path(pattern string) string {
 		"{invitation}", fx.invitation,
 		"{token}", "no-such-token",
 		"{session}", "00",
+		"{a}", fx.assessment,
+		"{section}", "1.1",
 	).Replace(pattern)
 }

@@ -1,9 +1,78 @@
-// aigrid progressive enhancement. Every page works without this file.
+// aigrid progressive enhancement. Every page works without this file: forms post normally.
 (function () {
   "use strict";
+
   // Move focus to the error summary after a failed submit, so screen readers announce it.
   var summary = document.querySelector("[data-error-summary]");
   if (summary) {
     summary.focus();
   }
+
+  // Step pages: save automatically after a pause in typing, show the status, and warn before
+  // leaving with unsaved changes. The server answers JSON with the new revisions, which keeps
+  // conflict detection exact for the next save.
+  var form = document.querySelector("form[data-autosave]");
+  if (!form || !window.fetch || !window.FormData) {
+    return;
+  }
+  var status = form.querySelector("[data-save-status]");
+  var dirty = false, saving = false, timer = null, submitting = false;
+  var lang = document.documentElement.lang === "fr" ? "fr" : "en";
+  var text = {
+    en: { saving: "Saving…", saved: "All changes saved", error: "Not saved: check the highlighted answers, then save.", conflict: "Someone else changed an answer: save to compare.", offline: "Not saved: connection lost. Your answers are still here." },
+    fr: { saving: "Enregistrement…", saved: "Toutes les modifications sont enregistrées", error: "Non enregistré\u00a0: vérifiez les réponses signalées, puis enregistrez.", conflict: "Quelqu’un d’autre a modifié une réponse\u00a0: enregistrez pour comparer.", offline: "Non enregistré\u00a0: connexion perdue. Vos réponses sont toujours là." }
+  }[lang];
+
+  function say(msg) { if (status) { status.textContent = msg; } }
+
+  function save() {
+    if (saving) { schedule(); return; }
+    saving = true;
+    dirty = false;
+    say(text.saving);
+    var data = new FormData(form);
+    data.set("action", "save");
+    fetch(form.action, { method: "POST", body: new URLSearchParams(data), headers: { "Accept": "application/json" }, credentials: "same-origin" })
+      .then(function (res) {
+        return res.json().then(function (body) { return { status: res.status, body: body }; });
+      })
+      .then(function (r) {
+        if (r.status === 200 && r.body.saved) {
+          Object.keys(r.body.revisions || {}).forEach(function (id) {
+            var input = form.querySelector('input[name="r.' + id + '"]');
+            if (input) { input.value = r.body.revisions[id]; }
+          });
+          say(dirty ? "" : text.saved);
+        } else if (r.status === 409) {
+          dirty = true;
+          say(text.conflict);
+        } else {
+          dirty = true;
+          say(text.error);
+        }
+      })
+      .catch(function () { dirty = true; say(text.offline); })
+      .then(function () { saving = false; });
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(save, 2000);
+  }
+
+  function changed() {
+    dirty = true;
+    say("");
+    schedule();
+  }
+
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  form.addEventListener("submit", function () { submitting = true; clearTimeout(timer); });
+  window.addEventListener("beforeunload", function (e) {
+    if (dirty && !submitting) {
+      e.preventDefault();
+      e.returnValue = "";
+    }
+  });
 })();

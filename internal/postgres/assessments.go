@@ -1,0 +1,387 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"aigrid/internal/account"
+	"aigrid/internal/assessment"
+	"aigrid/internal/questionnaire"
+)
+
+const assessmentCols = `a.id, a.organisation_id, a.system_name, a.description, a.content_version, a.profile,
+	a.status, a.version, coalesce(a.predecessor_id::text, ''), a.archived_at, a.created_at, a.updated_at, coalesce(u.name, '')`
+
+const assessmentFrom = ` FROM assessments a LEFT JOIN users u ON u.id = a.updated_by `
+
+func scanAssessment(row pgx.Row) (assessment.Assessment, error) {
+	var a assessment.Assessment
+	err := row.Scan(&a.ID, &a.OrganisationID, &a.SystemName, &a.Description, &a.ContentVersion, &a.Profile,
+		&a.Status, &a.Version, &a.PredecessorID, &a.ArchivedAt, &a.CreatedAt, &a.UpdatedAt, &a.UpdatedByName)
+	if a.Profile == nil {
+		a.Profile = questionnaire.Profile{}
+	}
+	return a, err
+}
+
+func (s *Store) event(ctx context.Context, tx pgx.Tx, id, userID, kind string, from, to assessment.Status, comment string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO assessment_events (assessment_id, kind, from_status, to_status, comment, actor_id)
+		VALUES ($1, $2, $3, $4, $5, nullif($6, '')::uuid)`, id, kind, from, to, comment, userID)
+	return err
+}
+
+// CreateAssessment creates a draft assessment in orgID.
+func (s *Store) CreateAssessment(ctx context.Context, orgID, userID string, a assessment.Assessment) (assessment.Assessment, error) {
+	var out assessment.Assessment
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		var id string
+		err := tx.QueryRow(ctx, `INSERT INTO assessments (organisation_id, system_name, description, content_version, profile, created_by, updated_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, orgID, a.SystemName, a.Description, a.ContentVersion, a.Profile, userID).Scan(&id)
+		if err != nil {
+			return err
+		}
+		if err := s.event(ctx, tx, id, userID, "created", "", assessment.Draft, ""); err != nil {
+			return err
+		}
+		out, err = scanAssessment(tx.QueryRow(ctx, `SELECT `+assessmentCols+assessmentFrom+` WHERE a.id = $1`, id))
+		return err
+	})
+	return out, wrap("create assessment", err)
+}
+
+// Assessment returns an assessment of orgID: ErrNotFound for another organisation's.
+func (s *Store) Assessment(ctx context.Context, orgID, id string) (assessment.Assessment, error) {
+	a, err := scanAssessment(s.db.QueryRow(ctx, `SELECT `+assessmentCols+assessmentFrom+` WHERE a.id = $1 AND a.organisation_id = $2`, id, orgID))
+	return a, wrap("assessment", err)
+}
+
+// AssessmentFilter narrows the list of assessments.
+type AssessmentFilter struct {
+	Query    string            // words in the system name or description
+	Status   assessment.Status // empty: any
+	Archived bool              // archived ones instead of active ones
+}
+
+// Assessments lists orgID's assessments, most recently changed first.
+func (s *Store) Assessments(ctx context.Context, orgID string, f AssessmentFilter) ([]assessment.Assessment, error) {
+	like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.TrimSpace(f.Query)) + "%"
+	rows, err := s.db.Query(ctx, `SELECT `+assessmentCols+assessmentFrom+`
+		WHERE a.organisation_id = $1 AND (a.archived_at IS NOT NULL) = $2
+		  AND ($3 = '' OR a.status = $3)
+		  AND (a.system_name ILIKE $4 OR a.description ILIKE $4)
+		ORDER BY a.updated_at DESC, a.id LIMIT 500`, orgID, f.Archived, f.Status, like)
+	if err != nil {
+		return nil, wrap("assessments", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (assessment.Assessment, error) { return scanAssessment(r) })
+	return list, wrap("assessments", err)
+}
+
+func scanAnswers(rows pgx.Rows) (map[string]map[string]assessment.Answer, error) {
+	out := map[string]map[string]assessment.Answer{}
+	defer rows.Close()
+	for rows.Next() {
+		var aid string
+		var a assessment.Answer
+		var evidence []byte
+		if err := rows.Scan(&aid, &a.QuestionID, &a.Values, &a.Comment, &a.Justification, &evidence, &a.Revision, &a.UpdatedByName, &a.UpdatedAt); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(evidence, &a.Evidence); err != nil {
+			return nil, err
+		}
+		if out[aid] == nil {
+			out[aid] = map[string]assessment.Answer{}
+		}
+		out[aid][a.QuestionID] = a
+	}
+	return out, rows.Err()
+}
+
+const answerCols = `x.assessment_id, x.question_id, x.value, x.comment, x.justification, x.evidence, x.revision, coalesce(u.name, ''), x.updated_at`
+
+// Answers returns the answers of one of orgID's assessments, by question ID (hidden questions'
+// answers included: they are kept).
+func (s *Store) Answers(ctx context.Context, orgID, id string) (map[string]assessment.Answer, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+answerCols+` FROM answers x JOIN assessments a ON a.id = x.assessment_id
+		LEFT JOIN users u ON u.id = x.updated_by WHERE x.assessment_id = $1 AND a.organisation_id = $2`, id, orgID)
+	if err != nil {
+		return nil, wrap("answers", err)
+	}
+	all, err := scanAnswers(rows)
+	if err != nil {
+		return nil, wrap("answers", err)
+	}
+	if all[id] == nil {
+		return map[string]assessment.Answer{}, nil
+	}
+	return all[id], nil
+}
+
+// AnswersOf returns the answers of several of orgID's assessments at once, by assessment ID.
+func (s *Store) AnswersOf(ctx context.Context, orgID string, ids []string) (map[string]map[string]assessment.Answer, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+answerCols+` FROM answers x JOIN assessments a ON a.id = x.assessment_id
+		LEFT JOIN users u ON u.id = x.updated_by WHERE x.assessment_id = ANY($1::uuid[]) AND a.organisation_id = $2`, ids, orgID)
+	if err != nil {
+		return nil, wrap("answers of", err)
+	}
+	all, err := scanAnswers(rows)
+	return all, wrap("answers of", err)
+}
+
+// Edit is an answer to save, with the revision the user started from (0 for a new answer).
+type Edit struct {
+	Answer   assessment.Answer
+	Revision int
+}
+
+// Conflict is an answer someone else changed after the user loaded it.
+type Conflict struct {
+	Theirs assessment.Answer
+}
+
+// lockEditable locks an assessment of orgID for writing and checks that it can be changed.
+func lockEditable(ctx context.Context, tx pgx.Tx, orgID, id string) (assessment.Status, error) {
+	var status assessment.Status
+	var archived bool
+	err := tx.QueryRow(ctx, `SELECT status, archived_at IS NOT NULL FROM assessments WHERE id = $1 AND organisation_id = $2 FOR UPDATE`, id, orgID).Scan(&status, &archived)
+	switch {
+	case err != nil:
+		return status, err
+	case archived:
+		return status, assessment.ErrArchived
+	case !status.Editable():
+		return status, assessment.ErrReadOnly
+	}
+	return status, nil
+}
+
+// SaveAnswers saves a step's answers in one transaction. An answer that someone else changed since
+// the user loaded it (its revision moved) is a conflict: then nothing is written and the conflicts
+// are returned, so the user can choose. Unchanged answers are not rewritten; every change is added
+// to the history.
+func (s *Store) SaveAnswers(ctx context.Context, orgID, id, userID string, edits []Edit) (map[string]Conflict, error) {
+	conflicts := map[string]Conflict{}
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		if _, err := lockEditable(ctx, tx, orgID, id); err != nil {
+			return err
+		}
+		qids := make([]string, len(edits))
+		for i, e := range edits {
+			qids[i] = e.Answer.QuestionID
+		}
+		rows, err := tx.Query(ctx, `SELECT `+answerCols+` FROM answers x LEFT JOIN users u ON u.id = x.updated_by
+			WHERE x.assessment_id = $1 AND x.question_id = ANY($2) FOR UPDATE OF x`, id, qids)
+		if err != nil {
+			return err
+		}
+		all, err := scanAnswers(rows)
+		if err != nil {
+			return err
+		}
+		current := all[id]
+		var changed []Edit
+		for _, e := range edits {
+			cur, exists := current[e.Answer.QuestionID]
+			if cur.Same(e.Answer) {
+				continue
+			}
+			if (exists && cur.Revision != e.Revision) || (!exists && e.Revision != 0) {
+				conflicts[e.Answer.QuestionID] = Conflict{Theirs: cur}
+				continue
+			}
+			changed = append(changed, e)
+		}
+		if len(conflicts) > 0 || len(changed) == 0 {
+			return nil
+		}
+		for _, e := range changed {
+			a := e.Answer
+			if a.Values == nil {
+				a.Values = []string{}
+			}
+			evidence, _ := json.Marshal(a.Evidence)
+			if a.Evidence == nil {
+				evidence = []byte("[]")
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO answers (assessment_id, question_id, value, comment, justification, evidence, revision, updated_by)
+				VALUES ($1, $2, $3, $4, $5, $6, 1, $7)
+				ON CONFLICT (assessment_id, question_id) DO UPDATE SET value = excluded.value, comment = excluded.comment,
+					justification = excluded.justification, evidence = excluded.evidence, revision = answers.revision + 1,
+					updated_by = excluded.updated_by, updated_at = now()`,
+				id, a.QuestionID, a.Values, a.Comment, a.Justification, evidence, userID); err != nil {
+				return err
+			}
+			var old any
+			if cur, ok := current[a.QuestionID]; ok {
+				old = cur
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO answer_history (assessment_id, question_id, old_answer, new_answer, changed_by)
+				VALUES ($1, $2, $3, $4, $5)`, id, a.QuestionID, old, a, userID); err != nil {
+				return err
+			}
+		}
+		_, err = tx.Exec(ctx, `UPDATE assessments SET updated_at = now(), updated_by = $2 WHERE id = $1`, id, userID)
+		return err
+	})
+	if errors.Is(err, assessment.ErrReadOnly) || errors.Is(err, assessment.ErrArchived) {
+		return nil, err
+	}
+	if err != nil {
+		return nil, wrap("save answers", err)
+	}
+	if len(conflicts) > 0 {
+		return conflicts, nil
+	}
+	return nil, nil
+}
+
+// UpdateAssessment changes an editable assessment's name, description and profile.
+func (s *Store) UpdateAssessment(ctx context.Context, orgID, id, userID string, a assessment.Assessment) error {
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		if _, err := lockEditable(ctx, tx, orgID, id); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE assessments SET system_name = $2, description = $3, profile = $4, updated_at = now(), updated_by = $5
+			WHERE id = $1`, id, a.SystemName, a.Description, a.Profile, userID)
+		if err != nil {
+			return err
+		}
+		return s.event(ctx, tx, id, userID, "profile", "", "", "")
+	})
+	if errors.Is(err, assessment.ErrReadOnly) || errors.Is(err, assessment.ErrArchived) {
+		return err
+	}
+	return wrap("update assessment", err)
+}
+
+// SetPosition remembers the step a user last visited.
+func (s *Store) SetPosition(ctx context.Context, id, userID, sectionID string) error {
+	_, err := s.db.Exec(ctx, `INSERT INTO assessment_positions (assessment_id, user_id, section_id) VALUES ($1, $2, $3)
+		ON CONFLICT (assessment_id, user_id) DO UPDATE SET section_id = excluded.section_id, updated_at = now()`, id, userID, sectionID)
+	return wrap("set position", err)
+}
+
+// Position returns the step a user last visited ("" if none).
+func (s *Store) Position(ctx context.Context, id, userID string) (string, error) {
+	var sec string
+	err := s.db.QueryRow(ctx, `SELECT section_id FROM assessment_positions WHERE assessment_id = $1 AND user_id = $2`, id, userID).Scan(&sec)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return sec, wrap("position", err)
+}
+
+// Transition moves an assessment through the workflow and records who did it.
+func (s *Store) Transition(ctx context.Context, orgID, id, userID string, role account.Role, t assessment.Transition, comment string) (assessment.Status, error) {
+	var to assessment.Status
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		var from assessment.Status
+		var archived bool
+		if err := tx.QueryRow(ctx, `SELECT status, archived_at IS NOT NULL FROM assessments WHERE id = $1 AND organisation_id = $2 FOR UPDATE`, id, orgID).Scan(&from, &archived); err != nil {
+			return err
+		}
+		if archived {
+			return assessment.ErrArchived
+		}
+		var err error
+		if to, err = assessment.Apply(from, t, role, comment); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE assessments SET status = $2, updated_at = now(), updated_by = $3 WHERE id = $1`, id, to, userID); err != nil {
+			return err
+		}
+		return s.event(ctx, tx, id, userID, string(t), from, to, comment)
+	})
+	for _, e := range []error{assessment.ErrArchived, assessment.ErrBadTransition, assessment.ErrNotPermitted, assessment.ErrCommentMissing} {
+		if errors.Is(err, e) {
+			return to, err
+		}
+	}
+	return to, wrap("transition", err)
+}
+
+// Events lists an assessment's workflow and life events, newest first.
+func (s *Store) Events(ctx context.Context, orgID, id string) ([]assessment.Event, error) {
+	rows, err := s.db.Query(ctx, `SELECT e.kind, e.from_status, e.to_status, e.comment, coalesce(u.name, ''), e.at
+		FROM assessment_events e JOIN assessments a ON a.id = e.assessment_id LEFT JOIN users u ON u.id = e.actor_id
+		WHERE e.assessment_id = $1 AND a.organisation_id = $2 ORDER BY e.at DESC, e.id DESC`, id, orgID)
+	if err != nil {
+		return nil, wrap("events", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (assessment.Event, error) {
+		var e assessment.Event
+		err := r.Scan(&e.Kind, &e.From, &e.To, &e.Comment, &e.By, &e.At)
+		return e, err
+	})
+	return list, wrap("events", err)
+}
+
+// History lists answer changes of an assessment, newest first; questionID narrows it to one question.
+func (s *Store) History(ctx context.Context, orgID, id, questionID string) ([]assessment.Change, error) {
+	rows, err := s.db.Query(ctx, `SELECT h.question_id, h.old_answer, h.new_answer, coalesce(u.name, ''), h.changed_at
+		FROM answer_history h JOIN assessments a ON a.id = h.assessment_id LEFT JOIN users u ON u.id = h.changed_by
+		WHERE h.assessment_id = $1 AND a.organisation_id = $2 AND ($3 = '' OR h.question_id = $3)
+		ORDER BY h.changed_at DESC, h.id DESC LIMIT 1000`, id, orgID, questionID)
+	if err != nil {
+		return nil, wrap("history", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (assessment.Change, error) {
+		var c assessment.Change
+		err := r.Scan(&c.QuestionID, &c.Old, &c.New, &c.By, &c.At)
+		return c, err
+	})
+	return list, wrap("history", err)
+}
+
+// Duplicate copies an assessment (profile and answers) as a new draft version linked to it.
+func (s *Store) Duplicate(ctx context.Context, orgID, id, userID string) (string, error) {
+	var newID string
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `INSERT INTO assessments (organisation_id, system_name, description, content_version, profile, version, predecessor_id, created_by, updated_by)
+			SELECT organisation_id, system_name, description, content_version, profile,
+				(SELECT max(version) + 1 FROM assessments WHERE organisation_id = $2 AND (id = $1 OR predecessor_id = $1)), id, $3, $3
+			FROM assessments WHERE id = $1 AND organisation_id = $2 RETURNING id`, id, orgID, userID).Scan(&newID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO answers (assessment_id, question_id, value, comment, justification, evidence, revision, updated_by, updated_at)
+			SELECT $2, question_id, value, comment, justification, evidence, 1, updated_by, updated_at FROM answers WHERE assessment_id = $1`, id, newID); err != nil {
+			return err
+		}
+		return s.event(ctx, tx, newID, userID, "duplicated", "", assessment.Draft, id)
+	})
+	return newID, wrap("duplicate assessment", err)
+}
+
+// SetArchived archives or restores an assessment.
+func (s *Store) SetArchived(ctx context.Context, orgID, id, userID string, archived bool) error {
+	return wrap("archive assessment", s.tx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE assessments SET archived_at = CASE WHEN $3 THEN now() END, updated_at = now(), updated_by = $4
+			WHERE id = $1 AND organisation_id = $2`, id, orgID, archived, userID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return pgx.ErrNoRows
+		}
+		kind := "restored"
+		if archived {
+			kind = "archived"
+		}
+		return s.event(ctx, tx, id, userID, kind, "", "", "")
+	}))
+}
+
+// DeleteAssessment deletes an assessment and everything attached to it.
+func (s *Store) DeleteAssessment(ctx context.Context, orgID, id string) error {
+	tag, err := s.db.Exec(ctx, `DELETE FROM assessments WHERE id = $1 AND organisation_id = $2`, id, orgID)
+	if err == nil && tag.RowsAffected() == 0 {
+		err = pgx.ErrNoRows
+	}
+	return wrap("delete assessment", err)
+}
