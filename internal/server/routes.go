@@ -29,6 +29,7 @@ func (s *Server) routes() http.Handler {
 
 		s.route(r, "GET", "/", public, s.showHome)
 		s.route(r, "GET", "/about", public, s.showAbout)
+		s.route(r, "GET", "/scoring", public, s.showScoring)
 		s.route(r, "POST", "/language", public, s.setLanguage)
 
 		s.route(r, "GET", "/signup", public, s.showSignup)
@@ -67,6 +68,7 @@ func (s *Server) routes() http.Handler {
 		s.route(r, "POST", "/o/{org}/a/{a}/s/{section}", org(account.PermEdit), s.saveStep)
 		s.route(r, "GET", "/o/{org}/a/{a}/review", org(account.PermRead), s.showReview)
 		s.route(r, "GET", "/o/{org}/a/{a}/history", org(account.PermRead), s.showHistory)
+		s.route(r, "GET", "/o/{org}/a/{a}/results", org(account.PermRead), s.showResults)
 		// each transition checks the role itself (reviewers approve, editors submit…)
 		s.route(r, "POST", "/o/{org}/a/{a}/status", org(account.PermRead), s.transition)
 		s.route(r, "POST", "/o/{org}/a/{a}/duplicate", org(account.PermEdit), s.duplicateAssessment)

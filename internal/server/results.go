@@ -1,0 +1,42 @@
+package server
+
+import (
+	"net/http"
+
+	"aigrid/internal/assessment"
+	"aigrid/internal/scoring"
+	"aigrid/web/pages"
+)
+
+// showResults scores an assessment on the fly (answers are stored, scores are computed), explains
+// the scores and lists recommendations; ticking recommendations (a GET form, no state change)
+// shows the projected scores.
+func (s *Server) showResults(w http.ResponseWriter, r *http.Request) error {
+	m := currentMembership(r)
+	a, err := s.currentAssessment(r)
+	if err != nil {
+		return err
+	}
+	answers, err := s.st.Answers(r.Context(), m.Organisation.ID, a.ID)
+	if err != nil {
+		return err
+	}
+	values := assessment.Values(answers)
+	v := pages.ResultsView{Questionnaire: s.qn, Assessment: a, Report: scoring.Score(s.qn, a.Profile, values),
+		Recommendations: scoring.Recommend(s.qn, a.Profile, values), Adopted: map[string]bool{}}
+	if adopt := r.URL.Query()["adopt"]; len(adopt) > 0 {
+		for _, id := range adopt {
+			v.Adopted[id] = true
+		}
+		projected := scoring.WhatIf(s.qn, a.Profile, values, adopt)
+		v.Projected = &projected
+	}
+	s.render(w, r, http.StatusOK, pages.Results(s.globals(w, r), v))
+	return nil
+}
+
+// showScoring is the public "How scores work" page.
+func (s *Server) showScoring(w http.ResponseWriter, r *http.Request) error {
+	s.render(w, r, http.StatusOK, pages.Scoring(s.globals(w, r), pages.ScoringView{Levels: scoring.Levels()}))
+	return nil
+}

@@ -1,0 +1,57 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestResultsExplanationAndWhatIf(t *testing.T) {
+	tm := newTeam(t)
+	id := tm.create(tm.editor, "Chatbot", fullProfile)
+	// q1.1.3 in place; q1.2.1 (purpose defined: a legal obligation) not in place.
+	tm.step(tm.editor, id, "1.1", url.Values{"a.q1.1.3": {"in_place"}}, "save")
+	tm.step(tm.editor, id, "1.2", url.Values{"a.q1.2.1": {"not_in_place"}}, "save")
+
+	resp, body := tm.viewer.get(tm.path("/a/" + id + "/results"))
+	wantStatus(t, resp, body, 200)
+	for _, want := range []string{`data-testid="overall"`, `data-testid="sheet-scores"`, `data-testid="radar"`, `role="img"`,
+		`data-testid="blocking"`, "q1.2.1", "Level capped", "this answer costs", `name="adopt" value="q1.2.1"`, "Provisional"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("results page lacks %q", want)
+		}
+	}
+	// Sheet 1: weights decide the exact score; it is below 100 and above 0, and the level is capped.
+	row := regexp.MustCompile(`(?s)<th scope="row">1\. .*?</tr>`).FindString(body)
+	if !strings.Contains(row, "capped") || strings.Contains(row, "<td>–") {
+		t.Fatalf("sheet 1 row: %s", row)
+	}
+
+	// What-if: adopting the legal obligation lifts the projection; nothing is saved.
+	resp, body = tm.viewer.get(tm.path("/a/" + id + "/results?adopt=q1.2.1"))
+	wantStatus(t, resp, body, 200)
+	proj := regexp.MustCompile(`data-testid="projected-1">([^<]*)<`).FindStringSubmatch(body)
+	if proj == nil || !strings.HasPrefix(proj[1], "100 ") {
+		t.Fatalf("projected sheet 1: %v", proj)
+	}
+	if !strings.Contains(body, `value="q1.2.1" checked`) {
+		t.Fatal("the ticked recommendation is not kept")
+	}
+	resp, body = tm.viewer.get(tm.path("/a/" + id + "/results"))
+	if !strings.Contains(body, `data-testid="blocking"`) {
+		t.Fatal("what-if changed the stored answers")
+	}
+}
+
+func TestHowScoresWorkIsPublic(t *testing.T) {
+	a := newApp(t)
+	resp, body := a.client().get("/scoring")
+	wantStatus(t, resp, body, http.StatusOK)
+	for _, want := range []string{`data-testid="levels"`, "Optimised", "80 – 100", "Not applicable"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("scoring page lacks %q", want)
+		}
+	}
+}
