@@ -150,6 +150,7 @@ type fixture struct {
 	target     account.User
 	invitation string
 	assessment string
+	action     string
 	outsider   account.User
 	otherOrg   account.Organisation
 	admin      account.User
@@ -184,6 +185,9 @@ func newFixture(a *app, n int) *fixture {
 		a.t.Fatal(err)
 	}
 	fx.assessment = created.ID
+	if fx.action, err = a.st.CreateAction(ctx, fx.org.ID, created.ID, fx.owner.ID, postgres.ActionInput{QuestionID: "q1.1.3", Title: "Do it", Status: assessment.ActionTodo}); err != nil {
+		a.t.Fatal(err)
+	}
 	fx.outsider = user("outsider")
 	fx.otherOrg = a.mustOrg(fx.outsider, fmt.Sprintf("B%d", n))
 	admin, err := a.st.CreateUser(ctx, fmt.Sprintf("admin-%d@example.org", n), "admin", passwordHashOnce(), true)
@@ -204,5 +208,6 @@ func (fx *fixture) path(pattern string) string {
 		"{session}", "00",
 		"{a}", fx.assessment,
 		"{section}", "1.1",
+		"{action}", fx.action,
 	).Replace(pattern)
 }

@@ -2,6 +2,9 @@ package server
 
 import (
 	"net/http"
+	"time"
+
+	"aigrid/internal/account"
 
 	"aigrid/internal/assessment"
 	"aigrid/internal/scoring"
@@ -24,6 +27,12 @@ func (s *Server) showResults(w http.ResponseWriter, r *http.Request) error {
 	values := assessment.Values(answers)
 	v := pages.ResultsView{Questionnaire: s.qn, Assessment: a, Report: scoring.Score(s.qn, a.Profile, values),
 		Recommendations: scoring.Recommend(s.qn, a.Profile, values), Adopted: map[string]bool{}}
+	actions, err := s.st.Actions(r.Context(), m.Organisation.ID, a.ID)
+	if err != nil {
+		return err
+	}
+	v.Plan = assessment.Summary(actions, time.Now().UTC())
+	v.CanEdit = m.Role.Can(account.PermEdit)
 	if adopt := r.URL.Query()["adopt"]; len(adopt) > 0 {
 		for _, id := range adopt {
 			v.Adopted[id] = true
