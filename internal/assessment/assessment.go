@@ -6,6 +6,7 @@ package assessment
 import (
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	"aigrid/internal/account"
@@ -70,7 +71,7 @@ func Apply(from Status, t Transition, role account.Role, comment string) (Status
 	if !role.Can(r.perm) {
 		return from, ErrNotPermitted
 	}
-	if t == Return && comment == "" {
+	if t == Return && strings.TrimSpace(comment) == "" {
 		return from, ErrCommentMissing
 	}
 	return r.to, nil

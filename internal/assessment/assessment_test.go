@@ -549,10 +549,6 @@ func TestValidate(t *testing.T) {
 
 // Multiple-choice values must come out de-duplicated, whatever their order.
 func TestValidateMultipleDeduplicatesNonAdjacent(t *testing.T) {
-	t.Skip("BUG: Validate de-duplicates multiple-choice values with slices.Compact before sorting them " +
-		"into the content's order; Compact only drops *adjacent* duplicates, so [scraping users scraping] " +
-		"comes out as [scraping scraping users] (duplicates stored, Same/Values see a 3-value answer). " +
-		"Sorting first, then compacting, would fix it.")
 	qn := grid(t)
 	q := question(t, qn, "q1.1.2")
 	for _, in := range [][]string{
@@ -1090,4 +1086,19 @@ func shipped(t testing.TB) *questionnaire.Questionnaire {
 		t.Fatalf("Load(content.FS): %v", err)
 	}
 	return qn
+}
+
+func TestReturnNeedsARealComment(t *testing.T) {
+	if _, err := assessment.Apply(assessment.InReview, assessment.Return, account.Reviewer, "   \n"); err != assessment.ErrCommentMissing {
+		t.Fatalf("a blank comment was accepted: %v", err)
+	}
+}
+
+// French number formatting uses a narrow no-break space as the thousands separator.
+func TestValidateFrenchThousands(t *testing.T) {
+	q := question(t, grid(t), "q1.1.4")
+	got, msg := assessment.Validate(q, assessment.Answer{Values: []string{"1\u202f200"}})
+	if msg != "" || len(got.Values) != 1 || got.Values[0] != "1200" {
+		t.Fatalf("Validate(1\u202f200) = %v, %q", got.Values, msg)
+	}
 }

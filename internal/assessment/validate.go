@@ -35,6 +35,8 @@ func Validate(q *questionnaire.Question, in Answer) (Answer, string) {
 			return in, "answer.unknown_option"
 		}
 	case questionnaire.KindMultiple:
+		// keep the content's order, whatever the browser sent, and each option once
+		slices.SortFunc(vals, func(a, b string) int { return optionIndex(q, a) - optionIndex(q, b) })
 		vals = slices.Compact(vals)
 		for _, v := range vals {
 			o := q.Option(v)
@@ -45,8 +47,6 @@ func Validate(q *questionnaire.Question, in Answer) (Answer, string) {
 				return in, "answer.exclusive"
 			}
 		}
-		// keep the content's order, whatever the browser sent
-		slices.SortFunc(vals, func(a, b string) int { return optionIndex(q, a) - optionIndex(q, b) })
 	case questionnaire.KindText:
 		if len(vals) > 1 {
 			vals = []string{strings.Join(vals, "\n")}
@@ -59,7 +59,7 @@ func Validate(q *questionnaire.Question, in Answer) (Answer, string) {
 			return in, "answer.number"
 		}
 		if len(vals) == 1 {
-			n, err := strconv.Atoi(strings.ReplaceAll(strings.ReplaceAll(vals[0], " ", ""), "\u00a0", ""))
+			n, err := strconv.Atoi(strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "").Replace(vals[0]))
 			switch {
 			case err != nil:
 				return in, "answer.number"

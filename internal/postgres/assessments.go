@@ -385,3 +385,28 @@ func (s *Store) DeleteAssessment(ctx context.Context, orgID, id string) error {
 	}
 	return wrap("delete assessment", err)
 }
+
+// Lineage lists every version of the same AI system as an assessment of orgID: its predecessors
+// and everything duplicated from them, oldest version first.
+func (s *Store) Lineage(ctx context.Context, orgID, id string) ([]assessment.Assessment, error) {
+	rows, err := s.db.Query(ctx, `WITH RECURSIVE up AS (
+			SELECT id, predecessor_id, 0 AS depth FROM assessments WHERE id = $1 AND organisation_id = $2
+			UNION ALL
+			SELECT p.id, p.predecessor_id, up.depth + 1 FROM assessments p JOIN up ON p.id = up.predecessor_id
+			WHERE p.organisation_id = $2 AND up.depth < 1000
+		), root AS (
+			SELECT id FROM up ORDER BY depth DESC LIMIT 1
+		), down AS (
+			SELECT id, 0 AS depth FROM root
+			UNION ALL
+			SELECT c.id, down.depth + 1 FROM assessments c JOIN down ON c.predecessor_id = down.id
+			WHERE c.organisation_id = $2 AND down.depth < 1000
+		)
+		SELECT `+assessmentCols+assessmentFrom+` WHERE a.id IN (SELECT id FROM down) AND a.organisation_id = $2
+		ORDER BY a.version, a.created_at`, id, orgID)
+	if err != nil {
+		return nil, wrap("lineage", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (assessment.Assessment, error) { return scanAssessment(r) })
+	return list, wrap("lineage", err)
+}

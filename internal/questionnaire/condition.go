@@ -79,7 +79,7 @@ func intersects(have, want []string) bool {
 // RoleMatches reports whether a question meant for appliesTo concerns an organisation whose profile
 // gives role. An unknown role shows everything.
 func RoleMatches(appliesTo, role string) bool {
-	if appliesTo == RoleBoth || role == "" || role == RoleBoth {
+	if appliesTo == RoleBoth || (role != RoleProvider && role != RoleDeployer) {
 		return true
 	}
 	return appliesTo == role

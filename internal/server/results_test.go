@@ -55,3 +55,31 @@ func TestHowScoresWorkIsPublic(t *testing.T) {
 		}
 	}
 }
+
+func TestCompareVersions(t *testing.T) {
+	tm := newTeam(t)
+	id := tm.create(tm.editor, "Chatbot", fullProfile)
+	tm.step(tm.editor, id, "1.1", url.Values{"a.q1.1.3": {"not_in_place"}}, "save")
+	resp, _ := tm.editor.post(tm.path("/a/"+id+"/duplicate"), nil)
+	v2 := assessmentPathRe.FindStringSubmatch(resp.Header.Get("Location"))[1]
+	tm.step(tm.editor, v2, "1.1", url.Values{"a.q1.1.3": {"in_place"}}, "save")
+	resp, _ = tm.editor.post(tm.path("/a/"+v2+"/duplicate"), nil)
+	v3 := assessmentPathRe.FindStringSubmatch(resp.Header.Get("Location"))[1]
+
+	resp, body := tm.viewer.get(tm.path("/a/" + v2 + "/compare?with=" + id))
+	wantStatus(t, resp, body, 200)
+	if strings.Count(regexp.MustCompile(`(?s)data-testid="trend".*?</table>`).FindString(body), `<th scope="row">`) != 3 {
+		t.Fatal("the trend does not list the three versions")
+	}
+	if d := regexp.MustCompile(`data-testid="delta-1">([^<]*)<`).FindStringSubmatch(body); d == nil || d[1] != "+100" {
+		t.Fatalf("sheet 1 delta: %v", d)
+	}
+	if !strings.Contains(body, "1 answers differ") || !strings.Contains(body, "Not in place") || !strings.Contains(body, "In place") {
+		t.Fatal("the changed answer is not listed")
+	}
+	// Another organisation's assessment cannot be compared with.
+	_, body = tm.viewer.get(tm.path("/a/" + v3 + "/compare?with=00000000-0000-0000-0000-000000000000"))
+	if strings.Contains(body, `data-testid="delta"`) {
+		t.Fatal("compared with an unknown version")
+	}
+}

@@ -69,6 +69,7 @@ func (s *Server) routes() http.Handler {
 		s.route(r, "GET", "/o/{org}/a/{a}/review", org(account.PermRead), s.showReview)
 		s.route(r, "GET", "/o/{org}/a/{a}/history", org(account.PermRead), s.showHistory)
 		s.route(r, "GET", "/o/{org}/a/{a}/results", org(account.PermRead), s.showResults)
+		s.route(r, "GET", "/o/{org}/a/{a}/compare", org(account.PermRead), s.showCompare)
 		s.route(r, "GET", "/o/{org}/a/{a}/actions", org(account.PermRead), s.showActions)
 		s.route(r, "POST", "/o/{org}/a/{a}/actions", org(account.PermEdit), s.createAction)
 		s.route(r, "POST", "/o/{org}/a/{a}/actions/{action}", org(account.PermEdit), s.updateAction)
