@@ -372,4 +372,7 @@ var en = map[string]string{
 	"compare.delta":                  "From version %d to version %d",
 	"compare.change":                 "Change (points)",
 	"compare.changed_answers":        "%d answers differ",
+	"results.approved":               "Approved with an overall score of %s (questionnaire %s, scoring model %s). That result is frozen; the figures below are computed now.",
+	"results.dont_know":              "%d answers are “don't know”",
+	"results.dont_know.hint":         "They count as not in place. Find out, then update the answers.",
 }

@@ -372,4 +372,7 @@ var fr = map[string]string{
 	"compare.delta":                  "De la version %d à la version %d",
 	"compare.change":                 "Évolution (points)",
 	"compare.changed_answers":        "%d réponses diffèrent",
+	"results.approved":               "Approuvée avec un score global de %s (questionnaire %s, modèle de score %s). Ce résultat est figé\u00a0; les chiffres ci-dessous sont calculés maintenant.",
+	"results.dont_know":              "%d réponses sont «\u00a0je ne sais pas\u00a0»",
+	"results.dont_know.hint":         "Elles comptent comme «\u00a0non mis en place\u00a0». Renseignez-vous, puis mettez les réponses à jour.",
 }

@@ -277,7 +277,9 @@ func (s *Store) Position(ctx context.Context, id, userID string) (string, error)
 }
 
 // Transition moves an assessment through the workflow and records who did it.
-func (s *Store) Transition(ctx context.Context, orgID, id, userID string, role account.Role, t assessment.Transition, comment string) (assessment.Status, error) {
+//
+// snapshot, when the assessment becomes approved, is stored as its frozen report (JSON).
+func (s *Store) Transition(ctx context.Context, orgID, id, userID string, role account.Role, t assessment.Transition, comment string, snapshot any) (assessment.Status, error) {
 	var to assessment.Status
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		var from assessment.Status
@@ -292,7 +294,11 @@ func (s *Store) Transition(ctx context.Context, orgID, id, userID string, role a
 		if to, err = assessment.Apply(from, t, role, comment); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE assessments SET status = $2, updated_at = now(), updated_by = $3 WHERE id = $1`, id, to, userID); err != nil {
+		if to != assessment.Approved {
+			snapshot = nil
+		}
+		if _, err := tx.Exec(ctx, `UPDATE assessments SET status = $2, updated_at = now(), updated_by = $3,
+			approved_report = CASE WHEN $2 = 'approved' THEN $4::jsonb ELSE approved_report END WHERE id = $1`, id, to, userID, snapshot); err != nil {
 			return err
 		}
 		return s.event(ctx, tx, id, userID, string(t), from, to, comment)
@@ -409,4 +415,15 @@ func (s *Store) Lineage(ctx context.Context, orgID, id string) ([]assessment.Ass
 	}
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (assessment.Assessment, error) { return scanAssessment(r) })
 	return list, wrap("lineage", err)
+}
+
+// ApprovedReport returns the report frozen at the assessment's approval (nil if never approved),
+// decoded into v.
+func (s *Store) ApprovedReport(ctx context.Context, orgID, id string, v any) (bool, error) {
+	var raw []byte
+	err := s.db.QueryRow(ctx, `SELECT approved_report FROM assessments WHERE id = $1 AND organisation_id = $2`, id, orgID).Scan(&raw)
+	if err != nil || raw == nil {
+		return false, wrap("approved report", err)
+	}
+	return true, wrap("approved report", json.Unmarshal(raw, v))
 }

@@ -243,7 +243,16 @@ func (s *Server) transition(w http.ResponseWriter, r *http.Request) error {
 	}
 	t := assessment.Transition(r.PostFormValue("transition"))
 	comment := strings.TrimSpace(r.PostFormValue("comment." + string(t)))
-	_, err = s.st.Transition(r.Context(), m.Organisation.ID, a.ID, m.User.ID, m.Role, t, comment)
+	var snapshot any
+	if t == assessment.Approve {
+		// freeze the score as approved: later content or model versions will not change it
+		answers, err := s.st.Answers(r.Context(), m.Organisation.ID, a.ID)
+		if err != nil {
+			return err
+		}
+		snapshot = scoring.Score(s.qn, a.Profile, assessment.Values(answers))
+	}
+	_, err = s.st.Transition(r.Context(), m.Organisation.ID, a.ID, m.User.ID, m.Role, t, comment, snapshot)
 	switch {
 	case errors.Is(err, assessment.ErrCommentMissing):
 		f := components.NewForm()

@@ -32,6 +32,12 @@ func (s *Server) showResults(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Plan = assessment.Summary(actions, time.Now().UTC())
+	var frozen scoring.Report
+	if ok, err := s.st.ApprovedReport(r.Context(), m.Organisation.ID, a.ID, &frozen); err != nil {
+		return err
+	} else if ok {
+		v.Approved = &frozen
+	}
 	v.CanEdit = m.Role.Can(account.PermEdit)
 	if adopt := r.URL.Query()["adopt"]; len(adopt) > 0 {
 		for _, id := range adopt {

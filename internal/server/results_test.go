@@ -83,3 +83,26 @@ func TestCompareVersions(t *testing.T) {
 		t.Fatal("compared with an unknown version")
 	}
 }
+
+func TestResultsFlagDontKnowAndFreezeApproval(t *testing.T) {
+	tm := newTeam(t)
+	id := tm.create(tm.editor, "Chatbot", fullProfile)
+	tm.step(tm.editor, id, "1.1", url.Values{"a.q1.1.3": {"dont_know"}, "a.q1.1.4": {"in_place"}}, "save")
+	_, body := tm.viewer.get(tm.path("/a/" + id + "/results"))
+	if !strings.Contains(body, `data-testid="dont-know"`) || !strings.Contains(body, "q1.1.3") {
+		t.Fatal("don't-know answers are not flagged")
+	}
+	if strings.Contains(body, `data-testid="approved-report"`) {
+		t.Fatal("an approval report before any approval")
+	}
+	tm.editor.post(tm.path("/a/"+id+"/status"), url.Values{"transition": {"submit"}})
+	resp, _ := tm.reviewer.post(tm.path("/a/"+id+"/status"), url.Values{"transition": {"approve"}})
+	wantRedirect(t, resp, tm.path("/a/"+id+"/"))
+	_, body = tm.viewer.get(tm.path("/a/" + id + "/results"))
+	frozen := regexp.MustCompile(`data-testid="approved-report">Approved with an overall score of (\d+)`).FindStringSubmatch(body)
+	live := regexp.MustCompile(`class="score-big">(\d+)<`).FindStringSubmatch(body)
+	// q1.1.3 "don't know" (0) and q1.1.4 "in place" (1), weighted: the same figure, frozen and live
+	if frozen == nil || live == nil || frozen[1] != live[1] || frozen[1] == "0" || frozen[1] == "100" {
+		t.Fatalf("frozen %v, live %v", frozen, live)
+	}
+}
