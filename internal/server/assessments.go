@@ -21,6 +21,16 @@ func (s *Server) currentAssessment(r *http.Request) (assessment.Assessment, erro
 	return s.st.Assessment(r.Context(), currentMembership(r).Organisation.ID, chi.URLParam(r, "a"))
 }
 
+// assessmentAnswers loads the route's assessment and all its answers, within the current organisation.
+func (s *Server) assessmentAnswers(r *http.Request) (assessment.Assessment, map[string]assessment.Answer, error) {
+	a, err := s.currentAssessment(r)
+	if err != nil {
+		return a, nil, err
+	}
+	answers, err := s.st.Answers(r.Context(), currentMembership(r).Organisation.ID, a.ID)
+	return a, answers, err
+}
+
 func (s *Server) assessmentPath(r *http.Request, id, rest string) string {
 	return "/o/" + currentMembership(r).Organisation.ID + "/a/" + id + rest
 }
@@ -152,7 +162,7 @@ func (s *Server) showProfile(w http.ResponseWriter, r *http.Request) error {
 // apply again.
 func (s *Server) updateAssessmentProfile(w http.ResponseWriter, r *http.Request) error {
 	m := currentMembership(r)
-	a, err := s.currentAssessment(r)
+	a, answers, err := s.assessmentAnswers(r)
 	if err != nil {
 		return err
 	}
@@ -161,10 +171,6 @@ func (s *Server) updateAssessmentProfile(w http.ResponseWriter, r *http.Request)
 	if !f.Valid() {
 		s.render(w, r, http.StatusUnprocessableEntity, pages.AssessmentForm(s.globals(w, r), view))
 		return nil
-	}
-	answers, err := s.st.Answers(r.Context(), m.Organisation.ID, a.ID)
-	if err != nil {
-		return err
 	}
 	if hidden := assessment.HiddenAnswered(s.qn, a.Profile, next.Profile, answers); len(hidden) > 0 && r.PostFormValue("confirm") != "1" {
 		view.Hidden = hidden
@@ -196,11 +202,7 @@ func (s *Server) showAssessment(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) renderOverview(w http.ResponseWriter, r *http.Request, status int, f *components.Form) error {
 	m := currentMembership(r)
-	a, err := s.currentAssessment(r)
-	if err != nil {
-		return err
-	}
-	answers, err := s.st.Answers(r.Context(), m.Organisation.ID, a.ID)
+	a, answers, err := s.assessmentAnswers(r)
 	if err != nil {
 		return err
 	}
@@ -246,7 +248,7 @@ func (s *Server) transition(w http.ResponseWriter, r *http.Request) error {
 	var snapshot any
 	if t == assessment.Approve {
 		// freeze the score as approved: later content or model versions will not change it
-		answers, err := s.st.Answers(r.Context(), m.Organisation.ID, a.ID)
+		_, answers, err := s.assessmentAnswers(r)
 		if err != nil {
 			return err
 		}
@@ -272,11 +274,7 @@ func (s *Server) transition(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) showReview(w http.ResponseWriter, r *http.Request) error {
 	m := currentMembership(r)
-	a, err := s.currentAssessment(r)
-	if err != nil {
-		return err
-	}
-	answers, err := s.st.Answers(r.Context(), m.Organisation.ID, a.ID)
+	a, answers, err := s.assessmentAnswers(r)
 	if err != nil {
 		return err
 	}

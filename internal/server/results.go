@@ -16,11 +16,7 @@ import (
 // shows the projected scores.
 func (s *Server) showResults(w http.ResponseWriter, r *http.Request) error {
 	m := currentMembership(r)
-	a, err := s.currentAssessment(r)
-	if err != nil {
-		return err
-	}
-	answers, err := s.st.Answers(r.Context(), m.Organisation.ID, a.ID)
+	a, answers, err := s.assessmentAnswers(r)
 	if err != nil {
 		return err
 	}
