@@ -20,14 +20,17 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) tool templ fmt -fail .
-	@$(GO) tool templ generate >/dev/null
-	@if [ -n "$$(git status --porcelain -- '*_templ.go')" ]; then echo "generated templ files are stale: run 'make generate' and commit"; git status --porcelain -- '*_templ.go'; exit 1; fi
+	@before=$$(git status --porcelain -- '*_templ.go'; git diff -- '*_templ.go' | sha256sum); \
+	$(GO) tool templ generate >/dev/null 2>&1; \
+	after=$$(git status --porcelain -- '*_templ.go'; git diff -- '*_templ.go' | sha256sum); \
+	if [ "$$before" != "$$after" ]; then echo "generated templ files were stale: 'make generate' just updated them; review and commit"; exit 1; fi
 	$(GO) run ./cmd/aigrid content check
 
-## fmt: format Go and templ files
+## fmt: format Go and templ files, and regenerate templ code
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 	$(GO) tool templ fmt .
+	$(GO) tool templ generate
 
 ## generate: regenerate templ Go code
 generate:

@@ -124,7 +124,7 @@ func TestStepSaveValidateAndResume(t *testing.T) {
 	// Not applicable without a reason: refused, nothing saved, typed values kept.
 	resp, body = tm.step(tm.editor, id, "1.1", url.Values{"a.q1.1.3": {"not_applicable"}, "c.q1.1.3": {"my comment"}, "a.q1.1.1": {"specific_use"}}, "next")
 	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
-	for _, want := range []string{`data-testid="error-summary"`, "Explain why this question does not apply.", "my comment", `value="not_applicable" checked`} {
+	for _, want := range []string{`data-testid="error-summary"`, `href="#f-q1.1.3"`, `id="f-q1.1.3"`, "Explain why this question does not apply.", "my comment", `value="not_applicable" checked`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("re-rendered step lacks %q", want)
 		}
