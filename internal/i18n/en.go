@@ -375,4 +375,6 @@ var en = map[string]string{
 	"results.approved":               "Approved with an overall score of %s (questionnaire %s, scoring model %s). That result is frozen; the figures below are computed now.",
 	"results.dont_know":              "%d answers are “don't know”",
 	"results.dont_know.hint":         "They count as not in place. Find out, then update the answers.",
+	"assessment.export":              "Download the answers and results:",
+	"admin.export":                   "Download the results of every assessment (CSV)",
 }

@@ -375,4 +375,6 @@ var fr = map[string]string{
 	"results.approved":               "Approuvée avec un score global de %s (questionnaire %s, modèle de score %s). Ce résultat est figé\u00a0; les chiffres ci-dessous sont calculés maintenant.",
 	"results.dont_know":              "%d réponses sont «\u00a0je ne sais pas\u00a0»",
 	"results.dont_know.hint":         "Elles comptent comme «\u00a0non mis en place\u00a0». Renseignez-vous, puis mettez les réponses à jour.",
+	"assessment.export":              "Télécharger les réponses et les résultats\u00a0:",
+	"admin.export":                   "Télécharger les résultats de toutes les évaluations (CSV)",
 }

@@ -427,3 +427,34 @@ func (s *Store) ApprovedReport(ctx context.Context, orgID, id string, v any) (bo
 	}
 	return true, wrap("approved report", json.Unmarshal(raw, v))
 }
+
+// OrgAssessment is an assessment with the name of its organisation (site administration).
+type OrgAssessment struct {
+	OrganisationName string
+	assessment.Assessment
+}
+
+// AllAssessments lists the assessments of every organisation, for site administrators only: the
+// one query not scoped by organisation, reached only through the site-admin routes.
+func (s *Store) AllAssessments(ctx context.Context) ([]OrgAssessment, map[string]map[string]assessment.Answer, error) {
+	rows, err := s.db.Query(ctx, `SELECT o.name, `+assessmentCols+assessmentFrom+` JOIN organisations o ON o.id = a.organisation_id
+		ORDER BY lower(o.name), a.system_name, a.version`)
+	if err != nil {
+		return nil, nil, wrap("all assessments", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (OrgAssessment, error) {
+		var x OrgAssessment
+		err := r.Scan(&x.OrganisationName, &x.ID, &x.OrganisationID, &x.SystemName, &x.Description, &x.ContentVersion, &x.Profile,
+			&x.Status, &x.Version, &x.PredecessorID, &x.ArchivedAt, &x.CreatedAt, &x.UpdatedAt, &x.UpdatedByName)
+		return x, err
+	})
+	if err != nil {
+		return nil, nil, wrap("all assessments", err)
+	}
+	arows, err := s.db.Query(ctx, `SELECT `+answerCols+` FROM answers x LEFT JOIN users u ON u.id = x.updated_by`)
+	if err != nil {
+		return nil, nil, wrap("all answers", err)
+	}
+	answers, err := scanAnswers(arows)
+	return list, answers, wrap("all answers", err)
+}

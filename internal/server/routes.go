@@ -70,6 +70,8 @@ func (s *Server) routes() http.Handler {
 		s.route(r, "GET", "/o/{org}/a/{a}/history", org(account.PermRead), s.showHistory)
 		s.route(r, "GET", "/o/{org}/a/{a}/results", org(account.PermRead), s.showResults)
 		s.route(r, "GET", "/o/{org}/a/{a}/compare", org(account.PermRead), s.showCompare)
+		s.route(r, "GET", "/o/{org}/a/{a}/export.csv", org(account.PermRead), s.exportAssessment("csv"))
+		s.route(r, "GET", "/o/{org}/a/{a}/export.json", org(account.PermRead), s.exportAssessment("json"))
 		s.route(r, "GET", "/o/{org}/a/{a}/actions", org(account.PermRead), s.showActions)
 		s.route(r, "POST", "/o/{org}/a/{a}/actions", org(account.PermEdit), s.createAction)
 		s.route(r, "POST", "/o/{org}/a/{a}/actions/{action}", org(account.PermEdit), s.updateAction)
@@ -83,6 +85,7 @@ func (s *Server) routes() http.Handler {
 
 		s.route(r, "GET", "/admin", siteAdmin, s.showAdmin)
 		s.route(r, "POST", "/admin/signup", siteAdmin, s.setSignup)
+		s.route(r, "GET", "/admin/export.csv", siteAdmin, s.exportAll)
 	})
 
 	// Every state-changing request must come from our own origin (Sec-Fetch-Site / Origin checks):
