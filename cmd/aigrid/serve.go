@@ -63,6 +63,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("AIGRID_ADDR: cannot listen on %s: %w", cfg.Addr, err)
 	}
 	srv := server.New(server.Options{Config: cfg, Logger: log, Store: postgres.NewStore(db), Questionnaire: qn, SessionKey: key})
+	jctx, stopJanitor := context.WithCancel(ctx)
+	defer stopJanitor()
+	go srv.Janitor(jctx, time.Hour)
 	fmt.Fprintf(stdout, "aigrid is running at %s (press Ctrl-C to stop)\n", cfg.PublicURL(ln.Addr()))
 	return server.Serve(ctx, ln, srv, log, httpGrace)
 }

@@ -89,11 +89,22 @@ func (s *Store) DeleteUserSession(ctx context.Context, userID, handle string) er
 	return wrap("delete user session", err)
 }
 
-// DeleteExpiredSessions removes sessions past their lifetime or idle for longer than idle.
-func (s *Store) DeleteExpiredSessions(ctx context.Context, idle time.Duration) (int64, error) {
-	tag, err := s.db.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= now() OR last_seen_at <= now() - $1::interval`,
-		fmt.Sprintf("%d seconds", int(idle.Seconds())))
-	return tag.RowsAffected(), wrap("delete expired sessions", err)
+// DeleteExpired removes sessions past their lifetime or idle for longer than idle, and sign-in
+// throttling records that no longer block anything, in one transaction.
+func (s *Store) DeleteExpired(ctx context.Context, idle time.Duration) (int64, error) {
+	var n int64
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= now() OR last_seen_at <= now() - $1::interval`,
+			fmt.Sprintf("%d seconds", int(idle.Seconds())))
+		if err != nil {
+			return err
+		}
+		n = tag.RowsAffected()
+		tag, err = tx.Exec(ctx, `DELETE FROM auth_throttle WHERE coalesce(blocked_until, window_start) < now() - interval '1 day'`)
+		n += tag.RowsAffected()
+		return err
+	})
+	return n, wrap("delete expired", err)
 }
 
 // ThrottlePolicy says when failures block a key and for how long.

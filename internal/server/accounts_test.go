@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -390,4 +391,46 @@ func TestSiteAdministration(t *testing.T) {
 	if adminActions != 2 {
 		t.Fatalf("%d administrator actions logged, want 2 (view, sign-up change)", adminActions)
 	}
+}
+
+func TestJanitorDeletesExpiredSessions(t *testing.T) {
+	a := newApp(t)
+	u := a.mustUser("old@example.org", "Old")
+	a.signedIn(u)
+	live := a.signedIn(u)
+	if _, err := a.st.Pool().Exec(context.Background(), `UPDATE sessions SET expires_at = now() - interval '1 minute'
+		WHERE id_hash = (SELECT id_hash FROM sessions ORDER BY created_at LIMIT 1)`); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { a.s.Janitor(ctx, time.Hour); close(done) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var n int
+		if err := a.st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM sessions`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d sessions left, want 1", n)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	resp, _ := live.get("/account")
+	wantStatus(t, resp, "", 200)
+}
+
+func TestSignUpThrottling(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	var resp *http.Response
+	for i := 0; i <= signupThrottle.Threshold; i++ {
+		resp, _ = c.post("/signup", url.Values{"organisation": {"Org"}, "name": {"N"}, "email": {fmt.Sprintf("s%d@example.org", i)}, "password": {testPassword}})
+	}
+	wantStatus(t, resp, "", http.StatusTooManyRequests)
 }

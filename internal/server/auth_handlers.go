@@ -20,6 +20,8 @@ import (
 var (
 	accountThrottle = postgres.ThrottlePolicy{Threshold: 5, Window: 15 * time.Minute, Base: 30 * time.Second, Max: 15 * time.Minute}
 	ipThrottle      = postgres.ThrottlePolicy{Threshold: 20, Window: 15 * time.Minute, Base: 30 * time.Second, Max: 15 * time.Minute}
+	// sign-ups per IP address: enough for a team signing up together, not for a script
+	signupThrottle = postgres.ThrottlePolicy{Threshold: 10, Window: time.Hour, Base: 5 * time.Minute, Max: time.Hour}
 )
 
 const (
@@ -58,6 +60,17 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) error {
 	if !f.Valid() {
 		s.render(w, r, http.StatusUnprocessableEntity, pages.Signup(s.globals(w, r), pages.SignupView{Form: f, Open: true}))
 		return nil
+	}
+	key := "signup:" + clientIP(r)
+	if until, err := s.st.ThrottledUntil(r.Context(), key); err != nil {
+		return err
+	} else if !until.IsZero() {
+		f.Fail("email", "login.throttled")
+		s.render(w, r, http.StatusTooManyRequests, pages.Signup(s.globals(w, r), pages.SignupView{Form: f, Open: true}))
+		return nil
+	}
+	if err := s.st.RecordFailure(r.Context(), key, signupThrottle); err != nil {
+		return err
 	}
 	hash, err := account.HashPassword(f.Get("password"))
 	if err != nil {

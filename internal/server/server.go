@@ -2,10 +2,12 @@
 package server
 
 import (
+	"context"
 	"github.com/go-chi/chi/v5"
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"aigrid/internal/config"
 	"aigrid/internal/postgres"
@@ -58,4 +60,25 @@ func (s *Server) absURL(r *http.Request, path string) string {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host + path
+}
+
+// Janitor deletes expired sessions and stale sign-in throttling records every interval until ctx
+// ends. Expired rows are already ignored; this only keeps the tables small.
+func (s *Server) Janitor(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if n, err := s.st.DeleteExpired(ctx, SessionIdle); err != nil {
+			if ctx.Err() == nil {
+				s.log.Warn("janitor", "err", err)
+			}
+		} else if n > 0 {
+			s.log.Info("janitor: expired records deleted", "rows", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
