@@ -32,7 +32,8 @@
     say(text.saving);
     var data = new FormData(form);
     data.set("action", "save");
-    fetch(form.action, { method: "POST", body: new URLSearchParams(data), headers: { "Accept": "application/json" }, credentials: "same-origin" })
+    // form.action would be the buttons named "action": read the attribute
+    fetch(form.getAttribute("action"), { method: "POST", body: new URLSearchParams(data), headers: { "Accept": "application/json" }, credentials: "same-origin" })
       .then(function (res) {
         return res.json().then(function (body) { return { status: res.status, body: body }; });
       })

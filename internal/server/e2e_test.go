@@ -1,0 +1,114 @@
+package server
+
+import (
+	"context"
+	"net/url"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// browser starts headless Chromium (Debian's chromium package; .ci/run installs it) with a session
+// cookie for c, and returns a context to drive it.
+func browser(t *testing.T, c *client) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("end-to-end tests need headless Chromium: apt-get install chromium (see README)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	// events newer than this chromedp's protocol tables are logged, not errors: keep them out
+	ctx, cancelCtx := chromedp.NewContext(actx, chromedp.WithErrorf(func(string, ...any) {}))
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	u, _ := url.Parse(c.a.ts.URL)
+	ck := c.cookie(sessionCookie)
+	if err := chromedp.Run(ctx, network.SetCookie(sessionCookie, ck.Value).WithDomain(u.Hostname()).WithPath("/").WithHTTPOnly(true)); err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}
+
+func run(t *testing.T, ctx context.Context, actions ...chromedp.Action) {
+	t.Helper()
+	if err := chromedp.Run(ctx, actions...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// With JavaScript, answers save themselves after a pause, the page says so, and the revisions it
+// gets back keep the next save free of false conflicts.
+func TestE2EAutosave(t *testing.T) {
+	tm := newTeam(t)
+	id := tm.create(tm.editor, "Chatbot", fullProfile)
+	ctx := browser(t, tm.editor)
+	waitSaved := func() {
+		t.Helper()
+		var status string
+		run(t, ctx, chromedp.Poll(`document.querySelector("[data-save-status]").textContent === "All changes saved"`, nil,
+			chromedp.WithPollingTimeout(20*time.Second)), chromedp.Text("[data-save-status]", &status))
+	}
+	run(t, ctx, chromedp.Navigate(tm.a.ts.URL+tm.path("/a/"+id+"/s/1.1")), chromedp.WaitVisible("#a-q1-1-3-partly"),
+		chromedp.Click("#a-q1-1-3-partly"))
+	waitSaved()
+	ans, _ := tm.a.st.Answers(context.Background(), tm.org.ID, id)
+	if got := ans["q1.1.3"]; got.Revision != 1 || got.Values[0] != "partly" {
+		t.Fatalf("after the first autosave: %+v", got)
+	}
+	run(t, ctx, chromedp.Click("#a-q1-1-3-in_place"))
+	waitSaved()
+	ans, _ = tm.a.st.Answers(context.Background(), tm.org.ID, id)
+	if got := ans["q1.1.3"]; got.Revision != 2 || got.Values[0] != "in_place" {
+		t.Fatalf("after the second autosave: %+v", got)
+	}
+	// The normal submit still works after autosaves (no conflict with ourselves).
+	var loc string
+	run(t, ctx, chromedp.Click(`[data-testid="save-next"]`), chromedp.WaitVisible(`h1`), chromedp.Location(&loc))
+	if !strings.HasSuffix(loc, "/s/1.2") {
+		t.Fatalf("after save and continue: %s", loc)
+	}
+}
+
+// Without JavaScript and with the keyboard alone, a step is answered and saved.
+func TestE2EKeyboardWithoutJavaScript(t *testing.T) {
+	tm := newTeam(t)
+	id := tm.create(tm.editor, "Chatbot", fullProfile)
+	ctx := browser(t, tm.editor)
+	run(t, ctx, emulation.SetScriptExecutionDisabled(true),
+		chromedp.Navigate(tm.a.ts.URL+tm.path("/a/"+id+"/s/1.5")), chromedp.WaitVisible("h1"))
+	// Tab to the first answer of the page, choose the second option with an arrow key.
+	var focused string
+	for i := 0; i < 40 && !strings.HasPrefix(focused, "a-q1-5-"); i++ {
+		run(t, ctx, chromedp.KeyEvent(kb.Tab), chromedp.Evaluate(`document.activeElement.id`, &focused))
+	}
+	if !strings.HasPrefix(focused, "a-q1-5-1-") {
+		t.Fatalf("keyboard focus never reached the first answer (at %q)", focused)
+	}
+	run(t, ctx, chromedp.KeyEvent(kb.ArrowDown))
+	// Tab on to "Save and continue" and press Enter.
+	var label string
+	for i := 0; i < 80 && label != "Save and continue"; i++ {
+		run(t, ctx, chromedp.KeyEvent(kb.Tab), chromedp.Evaluate(`document.activeElement.textContent.trim()`, &label))
+	}
+	if label != "Save and continue" {
+		t.Fatal("keyboard focus never reached the save button")
+	}
+	var loc string
+	run(t, ctx, chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(`h1`), chromedp.Sleep(300*time.Millisecond), chromedp.Location(&loc))
+	if !strings.HasSuffix(loc, "/s/2.1") {
+		t.Fatalf("after Enter: %s", loc)
+	}
+	ans, _ := tm.a.st.Answers(context.Background(), tm.org.ID, id)
+	if got := ans["q1.5.1"]; len(got.Values) != 1 || got.Values[0] != "partly" {
+		t.Fatalf("answer chosen by keyboard: %+v", got)
+	}
+}
