@@ -58,7 +58,53 @@ func (c *client) do(req *http.Request) (*http.Response, string) {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		checkPage(c.a.t, req.Method+" "+req.URL.Path, string(b))
+	}
 	return resp, string(b)
+}
+
+var (
+	idRe       = regexp.MustCompile(`\sid="([^"]+)"`)
+	anchorRe   = regexp.MustCompile(`href="#([^"]+)"`)
+	controlRe  = regexp.MustCompile(`<(input|select|textarea)\b[^>]*>`)
+	attrIDRe   = regexp.MustCompile(`\sid="([^"]+)"`)
+	attrTypeRe = regexp.MustCompile(`\stype="([^"]+)"`)
+	labelForRe = regexp.MustCompile(`<label[^>]*\sfor="([^"]+)"`)
+)
+
+// checkPage applies accessibility rules to every HTML page the tests fetch: in-page links lead to an
+// element, ids are unique, and every visible form control has a label (or an aria-label).
+func checkPage(t *testing.T, what, body string) {
+	t.Helper()
+	ids := map[string]int{}
+	for _, m := range idRe.FindAllStringSubmatch(body, -1) {
+		ids[m[1]]++
+	}
+	for id, n := range ids {
+		if n > 1 {
+			t.Errorf("%s: id %q is used %d times", what, id, n)
+		}
+	}
+	for _, m := range anchorRe.FindAllStringSubmatch(body, -1) {
+		if ids[m[1]] == 0 {
+			t.Errorf("%s: link to #%s, but no element has that id", what, m[1])
+		}
+	}
+	labelled := map[string]bool{}
+	for _, m := range labelForRe.FindAllStringSubmatch(body, -1) {
+		labelled[m[1]] = true
+	}
+	for _, tag := range controlRe.FindAllString(body, -1) {
+		if typ := attrTypeRe.FindStringSubmatch(tag); typ != nil && (typ[1] == "hidden" || typ[1] == "submit") {
+			continue
+		}
+		id := attrIDRe.FindStringSubmatch(tag)
+		if strings.Contains(tag, "aria-label=") || (id != nil && labelled[id[1]]) {
+			continue
+		}
+		t.Errorf("%s: form control without a label: %s", what, tag)
+	}
 }
 
 func (c *client) get(path string) (*http.Response, string) {
