@@ -22,7 +22,7 @@ type team struct {
 	editorUser                      account.User
 }
 
-func newTeam(t *testing.T) *team {
+func newTeam(t testing.TB) *team {
 	a := newApp(t)
 	owner := a.mustUser("owner@example.org", "Olivia Owner")
 	o := a.mustOrg(owner, "Clinique du Parc")

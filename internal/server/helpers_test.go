@@ -20,13 +20,13 @@ import (
 
 // app is the real router over a fresh database, with direct access to the store for set-up.
 type app struct {
-	t  *testing.T
+	t  testing.TB
 	s  *Server
 	ts *httptest.Server
 	st *postgres.Store
 }
 
-func newApp(t *testing.T) *app {
+func newApp(t testing.TB) *app {
 	t.Helper()
 	cfg, err := config.Load(func(string) string { return "" }) // local mode: sign-up open by default
 	if err != nil {
@@ -75,7 +75,7 @@ var (
 
 // checkPage applies accessibility rules to every HTML page the tests fetch: in-page links lead to an
 // element, ids are unique, and every visible form control has a label (or an aria-label).
-func checkPage(t *testing.T, what, body string) {
+func checkPage(t testing.TB, what, body string) {
 	t.Helper()
 	ids := map[string]int{}
 	for _, m := range idRe.FindAllStringSubmatch(body, -1) {
