@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -139,4 +140,25 @@ func pidOf(t *testing.T, dir string) int {
 		pid = pid*10 + int(ch-'0')
 	}
 	return pid
+}
+
+// As root, the server runs as "postgres": a data directory it cannot reach is explained, not a
+// mysterious initdb failure.
+func TestUnreachableDataDirIsExplained(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Log("not root: PostgreSQL runs as the current user, nothing to check")
+		return
+	}
+	private, err := os.MkdirTemp("", "localpg-private-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(private)
+	if err := os.Chmod(private, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_, err = localpg.Start(context.Background(), localpg.Options{Dir: filepath.Join(private, "data", "pg"), Password: "x"})
+	if err == nil || !strings.Contains(err.Error(), "chmod o+x "+private) {
+		t.Fatalf("err = %v, want advice to chmod o+x %s", err, private)
+	}
 }
