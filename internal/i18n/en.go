@@ -377,4 +377,5 @@ var en = map[string]string{
 	"results.dont_know.hint":         "They count as not in place. Find out, then update the answers.",
 	"assessment.export":              "Download the answers and results:",
 	"admin.export":                   "Download the results of every assessment (CSV)",
+	"step.restored":                  "Your session had expired when you saved. Your answers below were kept, but they are not saved yet: check them, then save.",
 }

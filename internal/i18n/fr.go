@@ -377,4 +377,5 @@ var fr = map[string]string{
 	"results.dont_know.hint":         "Elles comptent comme «\u00a0non mis en place\u00a0». Renseignez-vous, puis mettez les réponses à jour.",
 	"assessment.export":              "Télécharger les réponses et les résultats\u00a0:",
 	"admin.export":                   "Télécharger les résultats de toutes les évaluations (CSV)",
+	"step.restored":                  "Votre session avait expiré au moment d’enregistrer. Vos réponses ci-dessous ont été conservées, mais elles ne sont pas encore enregistrées\u00a0: vérifiez-les, puis enregistrez.",
 }

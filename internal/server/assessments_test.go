@@ -396,3 +396,36 @@ func TestAssessmentsAreIsolated(t *testing.T) {
 		t.Fatal("the answer was changed from another organisation")
 	}
 }
+
+// Answers submitted after the session expired are not lost: after signing in again they are back
+// in the form, not yet saved.
+func TestAnswersSurviveAnExpiredSession(t *testing.T) {
+	tm := newTeam(t)
+	id := tm.create(tm.editor, "Chatbot", fullProfile)
+	c := tm.a.client()
+	c.login("eddie@example.org", testPassword)
+	step := tm.path("/a/" + id + "/s/1.1")
+	c.get(step)
+	if _, err := tm.a.st.Pool().Exec(context.Background(), `UPDATE sessions SET last_seen_at = now() - interval '9 hours'`); err != nil {
+		t.Fatal(err)
+	}
+	resp, _ := c.post(step, url.Values{"action": {"next"}, "r.q1.1.3": {"0"}, "a.q1.1.3": {"partly"}, "c.q1.1.3": {"typed before expiry"}})
+	wantRedirect(t, resp, "/login?next="+url.QueryEscape(step))
+	resp, _ = c.post("/login", url.Values{"email": {"eddie@example.org"}, "password": {testPassword}, "next": {step}})
+	wantRedirect(t, resp, step)
+	resp, body := c.get(step)
+	wantStatus(t, resp, body, 200)
+	for _, want := range []string{`data-testid="restored"`, `value="partly" checked`, "typed before expiry"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("restored step lacks %q", want)
+		}
+	}
+	if ans, _ := tm.a.st.Answers(context.Background(), tm.org.ID, id); len(ans) != 0 {
+		t.Fatal("restored answers were saved without the user saving")
+	}
+	// Shown once only.
+	_, body = c.get(step)
+	if strings.Contains(body, `data-testid="restored"`) {
+		t.Fatal("the restored answers are shown again")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"regexp"
 
 	"github.com/go-chi/chi/v5"
 
@@ -93,13 +94,28 @@ func currentMembership(r *http.Request) *account.Membership {
 }
 
 // signInRedirect sends an anonymous visitor to the sign-in page, remembering where they wanted to go.
-func signInRedirect(w http.ResponseWriter, r *http.Request) {
+// A step submitted after the session expired is not lost: its answers are kept in the (new,
+// anonymous) session and put back in the form once the user has signed in again.
+func (s *Server) signInRedirect(w http.ResponseWriter, r *http.Request) {
 	next := r.URL.Path
 	if r.Method != http.MethodGet {
 		next = "/orgs"
+		if stepPath.MatchString(r.URL.Path) && r.ParseForm() == nil {
+			if a := authFrom(r.Context()); a != nil {
+				a.session.Values[keyStash] = r.PostForm.Encode()
+				a.session.Values[keyStashPath] = r.URL.Path
+				if err := a.session.Save(r, w); err != nil {
+					s.log.ErrorContext(r.Context(), "stash answers", "err", err)
+				} else {
+					next = r.URL.Path
+				}
+			}
+		}
 	}
 	http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
 }
+
+var stepPath = regexp.MustCompile(`^/o/[^/]+/a/[^/]+/s/[^/]+$`)
 
 // newToken returns a random, URL-safe single-use token.
 func newToken() string { return rand.Text() + rand.Text() }

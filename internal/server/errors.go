@@ -27,7 +27,7 @@ func (s *Server) handle(fn handlerFunc) http.HandlerFunc {
 		switch {
 		case err == nil:
 		case errors.Is(err, errSignIn):
-			signInRedirect(w, r)
+			s.signInRedirect(w, r)
 		case errors.Is(err, errForbidden):
 			s.render(w, r, http.StatusForbidden, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusForbidden}))
 		case errors.Is(err, errNotFound), errors.Is(err, postgres.ErrNotFound):

@@ -29,6 +29,9 @@ const (
 	keyUserID = "user_id"
 	keyFlash  = "flash"
 	keyNext   = "next"
+	// answers submitted after the session expired, put back in the form after signing in
+	keyStash     = "stash"
+	keyStashPath = "stash_path"
 )
 
 // sessionStore is a gorilla/sessions Store backed by PostgreSQL: the cookie carries only a signed,

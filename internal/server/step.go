@@ -4,6 +4,7 @@ import (
 	"aigrid/internal/account"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -71,8 +72,38 @@ func (s *Server) showStep(w http.ResponseWriter, r *http.Request) error {
 	if err := s.st.SetPosition(r.Context(), sc.a.ID, currentMembership(r).User.ID, sc.sec.ID); err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, pages.Step(s.globals(w, r), s.stepView(r, sc)))
+	v := s.stepView(r, sc)
+	if stashed := s.takeStash(w, r); stashed != nil {
+		// answers typed before the session expired: shown again, not saved until the user saves
+		in := parseStep(&http.Request{PostForm: stashed}, sc.ov.VisibleQuestions(sc.sec))
+		for i, qv := range v.Questions {
+			if sub, ok := in[qv.Q.ID]; ok {
+				v.Questions[i].Answer, v.Questions[i].Revision = sub.answer, sub.revision
+			}
+		}
+		v.Restored = true
+	}
+	s.render(w, r, http.StatusOK, pages.Step(s.globals(w, r), v))
 	return nil
+}
+
+// takeStash returns (and forgets) the answers stashed for this page when the session expired.
+func (s *Server) takeStash(w http.ResponseWriter, r *http.Request) url.Values {
+	a := authFrom(r.Context())
+	if a == nil || a.session.Values[keyStashPath] != r.URL.Path {
+		return nil
+	}
+	raw, _ := a.session.Values[keyStash].(string)
+	delete(a.session.Values, keyStash)
+	delete(a.session.Values, keyStashPath)
+	if err := a.session.Save(r, w); err != nil {
+		s.log.ErrorContext(r.Context(), "clear stash", "err", err)
+	}
+	vals, err := url.ParseQuery(raw)
+	if err != nil {
+		return nil
+	}
+	return vals
 }
 
 // submitted is one question's answer as typed, with the revision it was based on.
