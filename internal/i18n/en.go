@@ -378,4 +378,5 @@ var en = map[string]string{
 	"assessment.export":              "Download the answers and results:",
 	"admin.export":                   "Download the results of every assessment (CSV)",
 	"step.restored":                  "Your session had expired when you saved. Your answers below were kept, but they are not saved yet: check them, then save.",
+	"admin.audit.details":            "Details",
 }
