@@ -122,3 +122,18 @@ func TestE2EKeyboardWithoutJavaScript(t *testing.T) {
 		t.Fatalf("answer chosen by keyboard: %+v", got)
 	}
 }
+
+// With JavaScript, the "why not applicable" field appears only when "not applicable" is chosen.
+func TestE2ENotApplicableJustificationToggles(t *testing.T) {
+	tm := newTeam(t)
+	id := tm.create(tm.editor, "Chatbot", fullProfile)
+	ctx := browser(t, tm.editor)
+	var hidden bool
+	run(t, ctx, chromedp.Navigate(tm.a.ts.URL+tm.path("/a/"+id+"/s/1.1")), chromedp.WaitVisible("#a-q1-1-3-partly"),
+		chromedp.Evaluate(`document.querySelector('[data-na-justification="q1.1.3"]').hidden`, &hidden))
+	if !hidden {
+		t.Fatal("the justification field is shown before choosing not applicable")
+	}
+	run(t, ctx, chromedp.Click("#a-q1-1-3-not_applicable"), chromedp.WaitVisible("#j-q1-1-3"))
+	run(t, ctx, chromedp.Click("#a-q1-1-3-partly"), chromedp.WaitNotVisible("#j-q1-1-3"))
+}

@@ -8,6 +8,21 @@
     summary.focus();
   }
 
+  // Step pages: the "why not applicable" field shows only when "not applicable" is chosen (or
+  // already holds text). Without JavaScript it is always shown.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-na-justification]"), function (box) {
+    var id = box.getAttribute("data-na-justification");
+    var radios = document.getElementsByName("a." + id);
+    var text = box.querySelector("textarea");
+    function sync() {
+      var na = false;
+      Array.prototype.forEach.call(radios, function (r) { if (r.checked && r.value === "not_applicable") { na = true; } });
+      box.hidden = !na && text.value.trim() === "";
+    }
+    Array.prototype.forEach.call(radios, function (r) { r.addEventListener("change", sync); });
+    sync();
+  });
+
   // Step pages: save automatically after a pause in typing, show the status, and warn before
   // leaving with unsaved changes. The server answers JSON with the new revisions, which keeps
   // conflict detection exact for the next save.
