@@ -348,9 +348,12 @@ func (s *Store) History(ctx context.Context, orgID, id, questionID string) ([]as
 func (s *Store) Duplicate(ctx context.Context, orgID, id, userID string) (string, error) {
 	var newID string
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO assessments (organisation_id, system_name, description, content_version, profile, version, predecessor_id, created_by, updated_by)
+		// the new version number follows the highest of the whole lineage, so that two copies of the
+		// same version still get distinct numbers
+		err := tx.QueryRow(ctx, lineageCTE+`
+			INSERT INTO assessments (organisation_id, system_name, description, content_version, profile, version, predecessor_id, created_by, updated_by)
 			SELECT organisation_id, system_name, description, content_version, profile,
-				(SELECT max(version) + 1 FROM assessments WHERE organisation_id = $2 AND (id = $1 OR predecessor_id = $1)), id, $3, $3
+				(SELECT max(version) + 1 FROM assessments WHERE id IN (SELECT id FROM down)), id, $3, $3
 			FROM assessments WHERE id = $1 AND organisation_id = $2 RETURNING id`, id, orgID, userID).Scan(&newID)
 		if err != nil {
 			return err
@@ -392,22 +395,26 @@ func (s *Store) DeleteAssessment(ctx context.Context, orgID, id string) error {
 	return wrap("delete assessment", err)
 }
 
+// lineageCTE defines "down": the ids of every version of the system of assessment $1 in
+// organisation $2 (its oldest predecessor and everything duplicated from it).
+const lineageCTE = `WITH RECURSIVE up AS (
+		SELECT id, predecessor_id, 0 AS depth FROM assessments WHERE id = $1 AND organisation_id = $2
+		UNION ALL
+		SELECT p.id, p.predecessor_id, up.depth + 1 FROM assessments p JOIN up ON p.id = up.predecessor_id
+		WHERE p.organisation_id = $2 AND up.depth < 1000
+	), root AS (
+		SELECT id FROM up ORDER BY depth DESC LIMIT 1
+	), down AS (
+		SELECT id, 0 AS depth FROM root
+		UNION ALL
+		SELECT c.id, down.depth + 1 FROM assessments c JOIN down ON c.predecessor_id = down.id
+		WHERE c.organisation_id = $2 AND down.depth < 1000
+	)`
+
 // Lineage lists every version of the same AI system as an assessment of orgID: its predecessors
 // and everything duplicated from them, oldest version first.
 func (s *Store) Lineage(ctx context.Context, orgID, id string) ([]assessment.Assessment, error) {
-	rows, err := s.db.Query(ctx, `WITH RECURSIVE up AS (
-			SELECT id, predecessor_id, 0 AS depth FROM assessments WHERE id = $1 AND organisation_id = $2
-			UNION ALL
-			SELECT p.id, p.predecessor_id, up.depth + 1 FROM assessments p JOIN up ON p.id = up.predecessor_id
-			WHERE p.organisation_id = $2 AND up.depth < 1000
-		), root AS (
-			SELECT id FROM up ORDER BY depth DESC LIMIT 1
-		), down AS (
-			SELECT id, 0 AS depth FROM root
-			UNION ALL
-			SELECT c.id, down.depth + 1 FROM assessments c JOIN down ON c.predecessor_id = down.id
-			WHERE c.organisation_id = $2 AND down.depth < 1000
-		)
+	rows, err := s.db.Query(ctx, lineageCTE+`
 		SELECT `+assessmentCols+assessmentFrom+` WHERE a.id IN (SELECT id FROM down) AND a.organisation_id = $2
 		ORDER BY a.version, a.created_at`, id, orgID)
 	if err != nil {

@@ -67,10 +67,16 @@ func TestCompareVersions(t *testing.T) {
 	resp, _ = tm.editor.post(tm.path("/a/"+v2+"/duplicate"), nil)
 	v3 := assessmentPathRe.FindStringSubmatch(resp.Header.Get("Location"))[1]
 
+	// a second copy of v1 becomes v4, not a second v2
+	resp, _ = tm.editor.post(tm.path("/a/"+id+"/duplicate"), nil)
+	v4 := assessmentPathRe.FindStringSubmatch(resp.Header.Get("Location"))[1]
+	if a4, _ := tm.a.st.Assessment(context.Background(), tm.org.ID, v4); a4.Version != 4 {
+		t.Fatalf("second copy of v1 is version %d, want 4", a4.Version)
+	}
 	resp, body := tm.viewer.get(tm.path("/a/" + v2 + "/compare?with=" + id))
 	wantStatus(t, resp, body, 200)
-	if strings.Count(regexp.MustCompile(`(?s)data-testid="trend".*?</table>`).FindString(body), `<th scope="row">`) != 3 {
-		t.Fatal("the trend does not list the three versions")
+	if strings.Count(regexp.MustCompile(`(?s)data-testid="trend".*?</table>`).FindString(body), `<th scope="row">`) != 4 {
+		t.Fatal("the trend does not list the four versions")
 	}
 	if d := regexp.MustCompile(`data-testid="delta-1">([^<]*)<`).FindStringSubmatch(body); d == nil || d[1] != "+100" {
 		t.Fatalf("sheet 1 delta: %v", d)
