@@ -15,10 +15,11 @@ run:
 test:
 	$(GO) test -race -count=1 ./...
 
-## lint: formatting, vet, templ formatting and generated files up to date
+## lint: formatting, vet, staticcheck, templ formatting and generated files up to date
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 	$(GO) tool templ fmt -fail .
 	@before=$$(git status --porcelain -- '*_templ.go'; git diff -- '*_templ.go' | sha256sum); \
 	$(GO) tool templ generate >/dev/null 2>&1; \

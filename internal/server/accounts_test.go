@@ -36,6 +36,7 @@ func TestSignUpSignInSignOut(t *testing.T) {
 	resp, _ = c.post("/signup", form)
 	wantRedirect(t, resp, "/login")
 	resp, body = c.get("/login")
+	wantStatus(t, resp, body, 200)
 	if !strings.Contains(body, "your account and organisation are ready") {
 		t.Fatalf("no confirmation after sign-up:\n%.600s", body)
 	}

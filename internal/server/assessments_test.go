@@ -138,6 +138,7 @@ func TestStepSaveValidateAndResume(t *testing.T) {
 		"a.q1.1.4": {"in_place"}, "et.q1.1.4": {"Register entry", ""}, "el.q1.1.4": {"REG-12", ""}}, "next")
 	wantRedirect(t, resp, tm.path("/a/"+id+"/s/1.1"))
 	resp, body = tm.editor.get(tm.path("/a/" + id + "/s/1.1"))
+	wantStatus(t, resp, body, 200)
 	if !strings.Contains(body, `data-testid="question-q1.1.5"`) || !strings.Contains(body, "opened new questions") {
 		t.Fatal("the question switched on by the answer is not shown with an explanation")
 	}

@@ -41,6 +41,7 @@ func TestResultsExplanationAndWhatIf(t *testing.T) {
 		t.Fatal("the ticked recommendation is not kept")
 	}
 	resp, body = tm.viewer.get(tm.path("/a/" + id + "/results"))
+	wantStatus(t, resp, body, 200)
 	if !strings.Contains(body, `data-testid="blocking"`) {
 		t.Fatal("what-if changed the stored answers")
 	}

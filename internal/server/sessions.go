@@ -28,7 +28,6 @@ const (
 const (
 	keyUserID = "user_id"
 	keyFlash  = "flash"
-	keyNext   = "next"
 	// answers submitted after the session expired, put back in the form after signing in
 	keyStash     = "stash"
 	keyStashPath = "stash_path"
