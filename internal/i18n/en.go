@@ -379,4 +379,5 @@ var en = map[string]string{
 	"admin.export":                   "Download the results of every assessment (CSV)",
 	"step.restored":                  "Your session had expired when you saved. Your answers below were kept, but they are not saved yet: check them, then save.",
 	"admin.audit.details":            "Details",
+	"method.resources":               "Other guides and tools",
 }

@@ -379,4 +379,5 @@ var fr = map[string]string{
 	"admin.export":                   "Télécharger les résultats de toutes les évaluations (CSV)",
 	"step.restored":                  "Votre session avait expiré au moment d’enregistrer. Vos réponses ci-dessous ont été conservées, mais elles ne sont pas encore enregistrées\u00a0: vérifiez-les, puis enregistrez.",
 	"admin.audit.details":            "Détails",
+	"method.resources":               "Autres guides et outils",
 }

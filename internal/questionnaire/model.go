@@ -133,6 +133,14 @@ type Intro struct {
 	Title       Text         `yaml:"title"`
 	Body        Text         `yaml:"body"`
 	Definitions []Definition `yaml:"definitions"`
+	Resources   []Resource   `yaml:"resources"`
+}
+
+// Resource is a further guide or tool, listed after the introduction.
+type Resource struct {
+	Title       Text   `yaml:"title"`
+	URL         string `yaml:"url"`
+	Description Text   `yaml:"description"`
 }
 
 // Definition is a term defined in the introduction.

@@ -87,6 +87,7 @@ func TestLoadReportsProblems(t *testing.T) {
 		{"bad applies_to", "sheet-2.yaml", "applies_to: both", "applies_to: user", "applies_to \"user\" must be provider, deployer or both"},
 		{"section numbering", "sheet-2.yaml", "id: \"2.1\"", "id: \"2.3\"", "section id \"2.3\": want \"2.1\""},
 		{"sheet id", "sheet-2.yaml", "id: \"2\"", "id: \"3\"", "sheet-2.yaml:id: sheet id \"3\" does not match the file name"},
+		{"resource url", "questionnaire.yaml", "  body: {en: Read this., fr: Lisez ceci.}", "  body: {en: Read this., fr: Lisez ceci.}\n  resources:\n    - {title: {en: T, fr: T}, url: \"javascript:alert(1)\", description: {en: D, fr: D}}", "intro.resources[0].url: url \"javascript:alert(1)\" must be an https:// address"},
 		{"yaml syntax", "sheet-2.yaml", "sections:", "sections: [", "sheet-2.yaml: "},
 		{"version", "questionnaire.yaml", "version: \"2026.1\"\nchangelog", "version: \"v1\"\nchangelog", "questionnaire.yaml:version: version \"v1\""},
 		{"text on number", "sheet-1.yaml", "kind: number", "kind: text", "min and max apply to number questions only"},

@@ -3,6 +3,7 @@ package questionnaire
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 	"unicode"
@@ -109,6 +110,15 @@ func (qn *Questionnaire) validate() error {
 	for i, d := range qn.Intro.Definitions {
 		p.text(mf, fmt.Sprintf("intro.definitions[%d].term", i), d.Term)
 		p.text(mf, fmt.Sprintf("intro.definitions[%d].definition", i), d.Definition)
+	}
+
+	for i, r := range qn.Intro.Resources {
+		at := fmt.Sprintf("intro.resources[%d]", i)
+		p.text(mf, at+".title", r.Title)
+		p.text(mf, at+".description", r.Description)
+		if u, err := url.Parse(r.URL); err != nil || u.Scheme != "https" || u.Host == "" {
+			p.add(mf, at+".url", "url %q must be an https:// address", r.URL)
+		}
 	}
 
 	qn.validateScale(p)

@@ -99,7 +99,7 @@ func TestHomeInBothLanguages(t *testing.T) {
 		t.Fatalf("French home: %d\n%.500s", resp.StatusCode, body)
 	}
 	resp, body = get(t, ts, "/about", "Accept-Language", "fr")
-	if resp.StatusCode != 200 || !strings.Contains(body, "Déployeur") {
+	if resp.StatusCode != 200 || !strings.Contains(body, "Déployeur") || !strings.Contains(body, `data-testid="resources"`) || !strings.Contains(body, "Logiciel PIA") {
 		t.Fatalf("about: %d", resp.StatusCode)
 	}
 }
