@@ -4,16 +4,31 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 IMAGE   ?= aigrid:$(VERSION)
 
-.PHONY: run test lint fmt generate build bench docker migrate-new content-check
+.PHONY: run test fuzz-short fuzz lint fmt generate build bench docker migrate-new content-check
 
 ## run: start aigrid in local mode (its own PostgreSQL in ./.data) and print its URL
 run:
 	@$(GO) build -o bin/aigrid ./cmd/aigrid
 	exec bin/aigrid serve
 
-## test: every test, database and HTTP included, with the race detector
+## test: every test, database and HTTP included, with the race detector, then a short fuzz run
 test:
 	$(GO) test -race -count=1 ./...
+	@$(MAKE) --no-print-directory fuzz-short
+
+# fuzz targets: package and name (seed corpora are in the tests; findings go to testdata/fuzz)
+FUZZ_TARGETS := internal/server:FuzzStepSave internal/server:FuzzForms internal/server:FuzzCleanText internal/questionnaire:FuzzLoad
+FUZZTIME ?= 10m
+
+## fuzz-short: each fuzz target for 5 seconds (part of make test)
+fuzz-short:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=5s
+
+## fuzz: each fuzz target for FUZZTIME (default 10m)
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t##*:}; \
+	  echo "fuzz $$name ($(FUZZTIME))"; \
+	  $(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) ./$$pkg; done
 
 ## lint: formatting, vet, staticcheck, templ formatting and generated files up to date
 lint:

@@ -4,7 +4,10 @@
 package assessment
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -133,6 +136,26 @@ func (a Answer) Empty() bool {
 func (a Answer) Same(b Answer) bool {
 	return slices.Equal(a.Values, b.Values) && a.Comment == b.Comment && a.Justification == b.Justification &&
 		slices.Equal(a.Evidence, b.Evidence)
+}
+
+// Digest identifies what an answer says (values, comment, justification, evidence; not who or
+// when). A step page carries the digest of each answer as shown, so that saving can tell the
+// questions this user changed from those they left as they found them.
+func (a Answer) Digest() string {
+	h := sha256.New()
+	field := func(s string) { fmt.Fprintf(h, "%d:%s;", len(s), s) }
+	fmt.Fprintf(h, "v%d;", len(a.Values))
+	for _, v := range a.Values {
+		field(v)
+	}
+	field(a.Comment)
+	field(a.Justification)
+	fmt.Fprintf(h, "e%d;", len(a.Evidence))
+	for _, e := range a.Evidence {
+		field(e.Title)
+		field(e.Link)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:12])
 }
 
 // Answered reports whether the question has a value.

@@ -160,12 +160,21 @@ func lockEditable(ctx context.Context, tx pgx.Tx, orgID, id string) (assessment.
 	return status, nil
 }
 
+// SaveResult is the outcome of SaveAnswers: either conflicts (and nothing written), or the revision
+// each edited answer now has.
+type SaveResult struct {
+	Conflicts map[string]Conflict // by question ID
+	Revisions map[string]int      // by question ID: the stored revision after the save
+}
+
 // SaveAnswers saves a step's answers in one transaction. An answer that someone else changed since
 // the user loaded it (its revision moved) is a conflict: then nothing is written and the conflicts
 // are returned, so the user can choose. Unchanged answers are not rewritten; every change is added
-// to the history.
-func (s *Store) SaveAnswers(ctx context.Context, orgID, id, userID string, edits []Edit) (map[string]Conflict, error) {
+// to the history. The result is known from the transaction itself: once it has committed, nothing
+// is read again that could turn a stored save into a reported failure.
+func (s *Store) SaveAnswers(ctx context.Context, orgID, id, userID string, edits []Edit) (SaveResult, error) {
 	conflicts := map[string]Conflict{}
+	revisions := map[string]int{}
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		if _, err := lockEditable(ctx, tx, orgID, id); err != nil {
 			return err
@@ -188,6 +197,7 @@ func (s *Store) SaveAnswers(ctx context.Context, orgID, id, userID string, edits
 		for _, e := range edits {
 			cur, exists := current[e.Answer.QuestionID]
 			if cur.Same(e.Answer) {
+				revisions[e.Answer.QuestionID] = cur.Revision
 				continue
 			}
 			if (exists && cur.Revision != e.Revision) || (!exists && e.Revision != 0) {
@@ -208,14 +218,17 @@ func (s *Store) SaveAnswers(ctx context.Context, orgID, id, userID string, edits
 			if a.Evidence == nil {
 				evidence = []byte("[]")
 			}
-			if _, err := tx.Exec(ctx, `INSERT INTO answers (assessment_id, question_id, value, comment, justification, evidence, revision, updated_by)
+			var rev int
+			if err := tx.QueryRow(ctx, `INSERT INTO answers (assessment_id, question_id, value, comment, justification, evidence, revision, updated_by)
 				VALUES ($1, $2, $3, $4, $5, $6, 1, $7)
 				ON CONFLICT (assessment_id, question_id) DO UPDATE SET value = excluded.value, comment = excluded.comment,
 					justification = excluded.justification, evidence = excluded.evidence, revision = answers.revision + 1,
-					updated_by = excluded.updated_by, updated_at = now()`,
-				id, a.QuestionID, a.Values, a.Comment, a.Justification, evidence, userID); err != nil {
+					updated_by = excluded.updated_by, updated_at = now()
+				RETURNING revision`,
+				id, a.QuestionID, a.Values, a.Comment, a.Justification, evidence, userID).Scan(&rev); err != nil {
 				return err
 			}
+			revisions[a.QuestionID] = rev
 			var old any
 			if cur, ok := current[a.QuestionID]; ok {
 				old = cur
@@ -229,15 +242,15 @@ func (s *Store) SaveAnswers(ctx context.Context, orgID, id, userID string, edits
 		return err
 	})
 	if errors.Is(err, assessment.ErrReadOnly) || errors.Is(err, assessment.ErrArchived) {
-		return nil, err
+		return SaveResult{}, err
 	}
 	if err != nil {
-		return nil, wrap("save answers", err)
+		return SaveResult{}, wrap("save answers", err)
 	}
 	if len(conflicts) > 0 {
-		return conflicts, nil
+		return SaveResult{Conflicts: conflicts}, nil
 	}
-	return nil, nil
+	return SaveResult{Revisions: revisions}, nil
 }
 
 // UpdateAssessment changes an editable assessment's name, description and profile.

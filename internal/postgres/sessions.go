@@ -33,17 +33,42 @@ func (s *Store) LoadSession(ctx context.Context, idHash []byte, idle time.Durati
 	return r, wrap("load session", err)
 }
 
-// SaveSession creates or updates a session and marks it seen now.
-func (s *Store) SaveSession(ctx context.Context, idHash []byte, r SessionRow, userAgent, ip string) error {
+// CreateSession stores a new session, seen now.
+func (s *Store) CreateSession(ctx context.Context, idHash []byte, r SessionRow, userAgent, ip string) error {
 	if r.Data == nil {
 		r.Data = map[string]string{}
 	}
 	_, err := s.db.Exec(ctx, `INSERT INTO sessions (id_hash, user_id, data, expires_at, user_agent, ip)
-		VALUES ($1, nullif($2, '')::uuid, $3, $4, left($5, 300), $6)
-		ON CONFLICT (id_hash) DO UPDATE SET user_id = excluded.user_id, data = excluded.data, last_seen_at = now()`,
+		VALUES ($1, nullif($2, '')::uuid, $3, $4, left($5, 300), $6)`,
 		idHash, r.UserID, r.Data, r.ExpiresAt, userAgent, ip)
-	return wrap("save session", err)
+	return wrap("create session", err)
 }
+
+// UpdateSession changes a live session's values and marks it seen now. A session that was ended
+// meanwhile (signed out, revoked, password changed) is not brought back: ErrNotFound.
+func (s *Store) UpdateSession(ctx context.Context, idHash []byte, r SessionRow) error {
+	if r.Data == nil {
+		r.Data = map[string]string{}
+	}
+	tag, err := s.db.Exec(ctx, `UPDATE sessions SET user_id = nullif($2, '')::uuid, data = $3, last_seen_at = now()
+		WHERE id_hash = $1 AND expires_at > now()`, idHash, r.UserID, r.Data)
+	if err == nil && tag.RowsAffected() == 0 {
+		err = pgx.ErrNoRows
+	}
+	return wrap("update session", err)
+}
+
+// ExpiredSessionUser returns the user of a signed-in session that ended by expiring (not by signing
+// out or being revoked: those rows are deleted), within the grace period DeleteExpired keeps them.
+func (s *Store) ExpiredSessionUser(ctx context.Context, idHash []byte) (string, error) {
+	var userID string
+	err := s.db.QueryRow(ctx, `SELECT user_id::text FROM sessions WHERE id_hash = $1 AND user_id IS NOT NULL`, idHash).Scan(&userID)
+	return userID, wrap("expired session user", err)
+}
+
+// ExpiredGrace is how long an expired session row is kept after it stops working, so that answers
+// submitted just after expiry can be handed back to the same user once they sign in again.
+const ExpiredGrace = 7 * 24 * time.Hour
 
 // TouchSession marks a session seen now (sliding idle timeout).
 func (s *Store) TouchSession(ctx context.Context, idHash []byte) error {
@@ -89,13 +114,14 @@ func (s *Store) DeleteUserSession(ctx context.Context, userID, handle string) er
 	return wrap("delete user session", err)
 }
 
-// DeleteExpired removes sessions past their lifetime or idle for longer than idle, and sign-in
-// throttling records that no longer block anything, in one transaction.
+// DeleteExpired removes sessions that expired (past their lifetime or idle for longer than idle) more
+// than ExpiredGrace ago, and sign-in throttling records that no longer block anything, in one
+// transaction.
 func (s *Store) DeleteExpired(ctx context.Context, idle time.Duration) (int64, error) {
 	var n int64
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= now() OR last_seen_at <= now() - $1::interval`,
-			fmt.Sprintf("%d seconds", int(idle.Seconds())))
+		tag, err := tx.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= now() - $2::interval OR last_seen_at <= now() - $1::interval - $2::interval`,
+			fmt.Sprintf("%d seconds", int(idle.Seconds())), fmt.Sprintf("%d seconds", int(ExpiredGrace.Seconds())))
 		if err != nil {
 			return err
 		}

@@ -13,6 +13,10 @@ import (
 // ErrConflict is returned when a write breaks a uniqueness rule.
 var ErrConflict = errors.New("conflict")
 
+// ErrInvalidText means a value could not be stored as text (invalid UTF-8 or NUL). The server cleans
+// every input before it gets here; this is the second line.
+var ErrInvalidText = errors.New("invalid text")
+
 // Store is aigrid's storage. Every method on organisation data takes the organisation's ID and
 // filters by it: an object of another organisation is ErrNotFound, never revealed.
 type Store struct {
@@ -41,6 +45,9 @@ func wrap(op string, err error) error {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == "23505" {
 		return fmt.Errorf("postgres: %s: %w", op, ErrConflict)
+	}
+	if errors.As(err, &pe) && pe.Code == "22021" { // invalid byte sequence (or NUL) in text that escaped the server's input checks
+		return fmt.Errorf("postgres: %s: %w", op, ErrInvalidText)
 	}
 	if errors.As(err, &pe) && pe.Code == "22P02" { // malformed uuid in a URL: nothing by that id
 		return fmt.Errorf("postgres: %s: %w", op, ErrNotFound)

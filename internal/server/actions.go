@@ -36,6 +36,11 @@ func (s *Server) renderActions(w http.ResponseWriter, r *http.Request, status in
 	}
 	v.Recommendations = scoring.Recommend(s.qn, a.Profile, assessment.Values(answers))
 	v.Summary = assessment.Summary(v.Actions, v.Now)
+	if len(v.Recommendations) == 0 && v.Form != nil && !v.Form.Valid() {
+		// the page shows no form to add an action, so errors can only point at that sentence
+		v.Form = components.NewForm()
+		v.Form.Fail("question", "actions.recommendation.missing")
+	}
 	if v.Form == nil {
 		v.Form = components.NewForm()
 		v.Form.Values["question"], v.Form.Values["status"] = r.URL.Query().Get("q"), string(assessment.ActionTodo)

@@ -75,6 +75,9 @@ func (tm *team) step(c *client, id, section string, answers url.Values, action s
 	for _, m := range regexp.MustCompile(`name="r\.([^"]+)" value="(\d+)"`).FindAllStringSubmatch(page, -1) {
 		form.Set("r."+m[1], m[2])
 	}
+	for _, m := range regexp.MustCompile(`name="o\.([^"]+)" value="([0-9a-f]*)"`).FindAllStringSubmatch(page, -1) {
+		form.Set("o."+m[1], m[2])
+	}
 	for _, m := range regexp.MustCompile(`name="(a\.[^"]+)" value="([^"]+)" checked`).FindAllStringSubmatch(page, -1) {
 		form.Add(m[1], m[2])
 	}

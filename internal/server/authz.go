@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -38,10 +39,15 @@ var (
 
 func org(p account.Permission) access { return access{kind: accessOrg, perm: p} }
 
-// route registers a handler with its authorisation rule, enforced before the handler runs.
-func (s *Server) route(r chi.Router, method, pattern string, rule access, h handlerFunc) {
+// route registers a handler with its authorisation rule, enforced before the handler runs, after
+// its input has been checked (readInput: body limit, storable text).
+func (s *Server) route(r chi.Router, method, pattern string, rule access, h handlerFunc, opts ...routeOption) {
 	s.rules[method+" "+pattern] = rule
-	r.Method(method, pattern, s.handle(s.authorise(rule, h)))
+	cfg := routeConfig{bodyLimit: defaultBodyLimit}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	r.Method(method, pattern, s.handle(s.readInput(cfg, s.authorise(rule, h))))
 }
 
 var (
@@ -94,28 +100,77 @@ func currentMembership(r *http.Request) *account.Membership {
 }
 
 // signInRedirect sends an anonymous visitor to the sign-in page, remembering where they wanted to go.
-// A step submitted after the session expired is not lost: its answers are kept in the (new,
-// anonymous) session and put back in the form once the user has signed in again.
+// A step submitted just after the user's session expired is not lost (see stashStep).
 func (s *Server) signInRedirect(w http.ResponseWriter, r *http.Request) {
 	next := r.URL.Path
 	if r.Method != http.MethodGet {
 		next = "/orgs"
-		if stepPath.MatchString(r.URL.Path) && r.ParseForm() == nil {
-			if a := authFrom(r.Context()); a != nil {
-				a.session.Values[keyStash] = r.PostForm.Encode()
-				a.session.Values[keyStashPath] = r.URL.Path
-				if err := a.session.Save(r, w); err != nil {
-					s.log.ErrorContext(r.Context(), "stash answers", "err", err)
-				} else {
-					next = r.URL.Path
-				}
-			}
+		if s.stashStep(w, r) {
+			next = r.URL.Path
 		}
 	}
 	http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
 }
 
-var stepPath = regexp.MustCompile(`^/o/[^/]+/a/[^/]+/s/[^/]+$`)
+// Limits of the answers kept for a user whose session expired.
+const maxStash = 64 << 10
+
+// stashThrottle bounds how many expired-session stashes one IP address may create.
+var stashThrottle = postgres.ThrottlePolicy{Threshold: 30, Window: time.Hour, Base: time.Hour, Max: time.Hour}
+
+// stepFieldPrefixes are the form fields of a step page, each followed by a question ID.
+var stepFieldPrefixes = []string{"r.", "o.", "a.", "c.", "j.", "et.", "el.", "k."}
+
+// stashStep keeps a step submitted just after a signed-in session expired, so the answers are put
+// back in the form once the same user signs in again (takeStash). Only for a validly signed cookie
+// whose session expired (not one signed out or revoked), only the known fields of that step's
+// questions, at most maxStash bytes, and a bounded number per IP address: an anonymous visitor
+// cannot use it to fill the database. It reports whether the answers were kept.
+func (s *Server) stashStep(w http.ResponseWriter, r *http.Request) bool {
+	m := stepPath.FindStringSubmatch(r.URL.Path)
+	a := authFrom(r.Context())
+	if m == nil || a == nil || r.PostForm == nil {
+		return false
+	}
+	sec := s.qn.Section(m[1])
+	if sec == nil {
+		return false
+	}
+	userID := s.sessions.expiredUser(r)
+	if userID == "" {
+		return false
+	}
+	kept := url.Values{}
+	for _, q := range sec.Questions {
+		for _, p := range stepFieldPrefixes {
+			if v, ok := r.PostForm[p+q.ID]; ok {
+				kept[p+q.ID] = v
+			}
+		}
+	}
+	enc := kept.Encode()
+	if len(kept) == 0 || len(enc) > maxStash {
+		return false
+	}
+	key := "stash:" + clientIP(r)
+	if until, err := s.st.ThrottledUntil(r.Context(), key); err != nil || !until.IsZero() {
+		return false
+	}
+	if err := s.st.RecordFailure(r.Context(), key, stashThrottle); err != nil {
+		s.log.ErrorContext(r.Context(), "stash answers", "err", err)
+		return false
+	}
+	a.session.Values[keyStash] = enc
+	a.session.Values[keyStashPath] = r.URL.Path
+	a.session.Values[keyStashUser] = userID
+	if err := a.session.Save(r, w); err != nil {
+		s.log.ErrorContext(r.Context(), "stash answers", "err", err)
+		return false
+	}
+	return true
+}
+
+var stepPath = regexp.MustCompile(`^/o/[^/]+/a/[^/]+/s/([^/]+)$`)
 
 // newToken returns a random, URL-safe single-use token.
 func newToken() string { return rand.Text() + rand.Text() }

@@ -32,10 +32,14 @@ func (s *Server) handle(fn handlerFunc) http.HandlerFunc {
 			s.render(w, r, http.StatusForbidden, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusForbidden}))
 		case errors.Is(err, errNotFound), errors.Is(err, postgres.ErrNotFound):
 			s.render(w, r, http.StatusNotFound, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusNotFound}))
+		case errors.Is(err, errTooLarge):
+			s.render(w, r, http.StatusRequestEntityTooLarge, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusRequestEntityTooLarge}))
+		case errors.Is(err, errBadRequest), errors.Is(err, postgres.ErrInvalidText):
+			s.render(w, r, http.StatusBadRequest, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusBadRequest}))
 		case errors.Is(err, errMethodNotAllowed):
 			s.render(w, r, http.StatusMethodNotAllowed, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusMethodNotAllowed}))
 		case errors.Is(err, errCrossOrigin):
-			s.log.WarnContext(r.Context(), "cross-origin request refused", "method", r.Method, "path", r.URL.Path,
+			s.log.WarnContext(r.Context(), "cross-origin request refused", "method", r.Method, "route", routePattern(r), "path", logPath(r),
 				"origin", r.Header.Get("Origin"), "request_id", requestIDFrom(r.Context()))
 			s.render(w, r, http.StatusForbidden, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusForbidden}))
 		default:
@@ -46,7 +50,7 @@ func (s *Server) handle(fn handlerFunc) http.HandlerFunc {
 
 // serverError logs err and answers with the 500 page.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	s.log.ErrorContext(r.Context(), "request failed", "err", err, "method", r.Method, "path", r.URL.Path,
+	s.log.ErrorContext(r.Context(), "request failed", "err", err, "method", r.Method, "route", routePattern(r), "path", logPath(r),
 		"request_id", requestIDFrom(r.Context()))
 	s.render(w, r, http.StatusInternalServerError, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusInternalServerError}))
 }

@@ -10,7 +10,9 @@ import (
 	"aigrid/web/components"
 )
 
-// formFrom copies the named fields of a submitted form, trimmed (passwords are kept as typed).
+// formFrom copies the named fields of a submitted form, trimmed (passwords are kept as typed). A
+// field that held bytes that cannot be stored (see readInput) fails with a message, its cleaned
+// value kept for the user to check.
 func formFrom(r *http.Request, fields ...string) *components.Form {
 	f := components.NewForm()
 	for _, name := range fields {
@@ -19,6 +21,9 @@ func formFrom(r *http.Request, fields ...string) *components.Form {
 			v = strings.TrimSpace(v)
 		}
 		f.Values[name] = v
+		if badField(r, name) {
+			f.Fail(name, "form.invalid_text")
+		}
 	}
 	return f
 }

@@ -202,7 +202,7 @@ func (a *app) signedIn(u account.User) *client {
 	a.t.Helper()
 	c := a.client()
 	id := newToken()
-	err := a.st.SaveSession(context.Background(), postgres.TokenHash(id), postgres.SessionRow{UserID: u.ID, ExpiresAt: time.Now().Add(time.Hour)}, "test", "127.0.0.1")
+	err := a.st.CreateSession(context.Background(), postgres.TokenHash(id), postgres.SessionRow{UserID: u.ID, ExpiresAt: time.Now().Add(time.Hour)}, "test", "127.0.0.1")
 	if err != nil {
 		a.t.Fatal(err)
 	}

@@ -8,10 +8,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/a-h/templ"
+	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 )
 
@@ -39,8 +42,8 @@ func requestIDFrom(ctx context.Context) string {
 	return id
 }
 
-// accessLog writes one structured line per request. Query strings are left out: they may carry
-// tokens.
+// accessLog writes one structured line per request: the route pattern and the path with its secrets
+// redacted (see logPath). Query strings are left out: they may carry tokens.
 func (s *Server) accessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -55,7 +58,7 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 			level = slog.LevelError
 		}
 		s.log.LogAttrs(r.Context(), level, "http request",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", status),
+			slog.String("method", r.Method), slog.String("route", routePattern(r)), slog.String("path", logPath(r)), slog.Int("status", status),
 			slog.Int("bytes", ww.BytesWritten()), slog.Duration("duration", time.Since(start)),
 			slog.String("request_id", requestIDFrom(r.Context())))
 	})
@@ -104,3 +107,41 @@ func nonceFrom(ctx context.Context) string {
 	n, _ := ctx.Value(ctxNonce).(string)
 	return n
 }
+
+// routePattern is the pattern of the route that served r ("/invite/{token}"), or "" when none did.
+func routePattern(r *http.Request) string {
+	if rc := chi.RouteContext(r.Context()); rc != nil {
+		return rc.RoutePattern()
+	}
+	return ""
+}
+
+// logPath is r's path fit for logs: the value of a {token} parameter, and on unmatched routes any
+// segment that looks like a random token (long, letters and digits, not a UUID), are replaced by
+// "[redacted]". Invitation and password-reset links are bearer secrets: they never reach the logs.
+func logPath(r *http.Request) string {
+	if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePattern() != "" {
+		if tok := rc.URLParam("token"); tok != "" {
+			return strings.Replace(r.URL.Path, tok, "[redacted]", 1)
+		}
+		return r.URL.Path
+	}
+	segs := strings.Split(r.URL.Path, "/")
+	for i, seg := range segs {
+		if looksSecret(seg) {
+			segs[i] = "[redacted]"
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+func looksSecret(seg string) bool {
+	if len(seg) < 20 || uuidRe.MatchString(seg) {
+		return false
+	}
+	return !strings.ContainsFunc(seg, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_')
+	})
+}
+
+var uuidRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)

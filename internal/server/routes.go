@@ -65,7 +65,7 @@ func (s *Server) routes() http.Handler {
 		s.route(r, "GET", "/o/{org}/a/{a}/profile", org(account.PermEdit), s.showProfile)
 		s.route(r, "POST", "/o/{org}/a/{a}/profile", org(account.PermEdit), s.updateAssessmentProfile)
 		s.route(r, "GET", "/o/{org}/a/{a}/s/{section}", org(account.PermRead), s.showStep)
-		s.route(r, "POST", "/o/{org}/a/{a}/s/{section}", org(account.PermEdit), s.saveStep)
+		s.route(r, "POST", "/o/{org}/a/{a}/s/{section}", org(account.PermEdit), s.saveStep, maxBody(stepBodyLimit))
 		s.route(r, "GET", "/o/{org}/a/{a}/review", org(account.PermRead), s.showReview)
 		s.route(r, "GET", "/o/{org}/a/{a}/history", org(account.PermRead), s.showHistory)
 		s.route(r, "GET", "/o/{org}/a/{a}/results", org(account.PermRead), s.showResults)

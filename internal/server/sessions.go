@@ -31,7 +31,11 @@ const (
 	// answers submitted after the session expired, put back in the form after signing in
 	keyStash     = "stash"
 	keyStashPath = "stash_path"
+	keyStashUser = "stash_user" // whose answers they are: only that user gets them back
 )
+
+// errSessionEnded: the session was ended while the request was in flight; it is not brought back.
+var errSessionEnded = errors.New("session ended meanwhile")
 
 // sessionStore is a gorilla/sessions Store backed by PostgreSQL: the cookie carries only a signed,
 // random session ID; values live in the sessions table under the ID's hash, so logging out,
@@ -102,7 +106,8 @@ func (ss *sessionStore) Save(r *http.Request, w http.ResponseWriter, s *sessions
 		return nil
 	}
 	expires, _ := s.Values["_expires"].(time.Time)
-	if s.ID == "" || expires.IsZero() {
+	create := s.ID == "" || expires.IsZero()
+	if create {
 		s.ID = rand.Text() + rand.Text()
 		expires = time.Now().Add(SessionLifetime)
 		s.Values["_expires"] = expires
@@ -118,7 +123,18 @@ func (ss *sessionStore) Save(r *http.Request, w http.ResponseWriter, s *sessions
 			row.Data[ks] = vs
 		}
 	}
-	if err := ss.st.SaveSession(r.Context(), postgres.TokenHash(s.ID), row, r.UserAgent(), clientIP(r)); err != nil {
+	// An existing session is only ever updated: if it was ended while this request was in flight
+	// (signed out, revoked from another device, password changed), it stays ended.
+	var err error
+	if create {
+		err = ss.st.CreateSession(r.Context(), postgres.TokenHash(s.ID), row, r.UserAgent(), clientIP(r))
+	} else {
+		err = ss.st.UpdateSession(r.Context(), postgres.TokenHash(s.ID), row)
+	}
+	if errors.Is(err, postgres.ErrNotFound) {
+		return errSessionEnded
+	}
+	if err != nil {
 		return err
 	}
 	encoded, err := ss.codec.Encode(s.Name(), s.ID)
@@ -129,6 +145,25 @@ func (ss *sessionStore) Save(r *http.Request, w http.ResponseWriter, s *sessions
 	opts.MaxAge = int(time.Until(expires).Seconds())
 	http.SetCookie(w, sessions.NewCookie(s.Name(), encoded, &opts))
 	return nil
+}
+
+// expiredUser returns the user whose signed-in session, named by the request's (validly signed)
+// cookie, ended by expiring — or "" when the cookie is missing, forged, or its session was signed
+// out or revoked.
+func (ss *sessionStore) expiredUser(r *http.Request) string {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return ""
+	}
+	var id string
+	if err := ss.codec.Decode(sessionCookie, c.Value, &id); err != nil || id == "" {
+		return ""
+	}
+	u, err := ss.st.ExpiredSessionUser(r.Context(), postgres.TokenHash(id))
+	if err != nil {
+		return ""
+	}
+	return u
 }
 
 // rotate gives the session a new ID (on sign-in and privilege change), ending the old one, so a
@@ -189,6 +224,9 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 			switch {
 			case err == nil:
 				a.user = &u
+				// pages of a signed-in user describe their organisation's compliance gaps: never
+				// kept by the browser or a shared cache
+				w.Header().Set("Cache-Control", "no-store")
 			case !errors.Is(err, postgres.ErrNotFound):
 				s.serverError(w, r, err)
 				return

@@ -1,8 +1,9 @@
 package server
 
 import (
-	"aigrid/internal/account"
 	"encoding/json"
+	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"aigrid/internal/account"
 	"aigrid/internal/assessment"
 	"aigrid/internal/postgres"
 	"aigrid/internal/questionnaire"
@@ -58,7 +60,7 @@ func (s *Server) stepView(r *http.Request, sc stepContext) pages.StepView {
 	}
 	for _, q := range sc.ov.VisibleQuestions(sc.sec) {
 		a := sc.answers[q.ID]
-		v.Questions = append(v.Questions, pages.QuestionView{Q: q, Answer: a, Revision: a.Revision})
+		v.Questions = append(v.Questions, pages.QuestionView{Q: q, Answer: a, Revision: a.Revision, Base: a.Digest()})
 	}
 	return v
 }
@@ -78,7 +80,7 @@ func (s *Server) showStep(w http.ResponseWriter, r *http.Request) error {
 		in := parseStep(&http.Request{PostForm: stashed}, sc.ov.VisibleQuestions(sc.sec))
 		for i, qv := range v.Questions {
 			if sub, ok := in[qv.Q.ID]; ok {
-				v.Questions[i].Answer, v.Questions[i].Revision = sub.answer, sub.revision
+				v.Questions[i].Answer, v.Questions[i].Revision, v.Questions[i].Base = sub.answer, sub.revision, sub.base
 			}
 		}
 		v.Restored = true
@@ -90,14 +92,19 @@ func (s *Server) showStep(w http.ResponseWriter, r *http.Request) error {
 // takeStash returns (and forgets) the answers stashed for this page when the session expired.
 func (s *Server) takeStash(w http.ResponseWriter, r *http.Request) url.Values {
 	a := authFrom(r.Context())
-	if a == nil || a.session.Values[keyStashPath] != r.URL.Path {
+	if a == nil || a.user == nil || a.session.Values[keyStashPath] != r.URL.Path {
 		return nil
 	}
 	raw, _ := a.session.Values[keyStash].(string)
+	owner, _ := a.session.Values[keyStashUser].(string)
 	delete(a.session.Values, keyStash)
 	delete(a.session.Values, keyStashPath)
+	delete(a.session.Values, keyStashUser)
 	if err := a.session.Save(r, w); err != nil {
 		s.log.ErrorContext(r.Context(), "clear stash", "err", err)
+	}
+	if owner != a.user.ID {
+		return nil // someone else signed in on this browser: the answers are not theirs to see
 	}
 	vals, err := url.ParseQuery(raw)
 	if err != nil {
@@ -106,11 +113,14 @@ func (s *Server) takeStash(w http.ResponseWriter, r *http.Request) url.Values {
 	return vals
 }
 
-// submitted is one question's answer as typed, with the revision it was based on.
+// submitted is one question's answer as typed, with what it was based on.
 type submitted struct {
 	answer   assessment.Answer
-	revision int
-	theirs   bool // the user chose the other person's answer in a conflict
+	revision int    // the revision of the stored answer the page showed
+	base     string // Digest of the answer the page showed ("" from a page without it)
+	choice   string // in a conflict: "mine", "theirs", or "" when the user did not choose
+	conflict bool   // the page showed a conflict on this question
+	bad      bool   // a field held bytes that cannot be stored
 }
 
 // parseStep reads the answers of the questions the page showed (a question is only touched if its
@@ -136,7 +146,12 @@ func parseStep(r *http.Request, qs []*questionnaire.Question) map[string]submitt
 			}
 			a.Evidence = append(a.Evidence, e)
 		}
-		out[q.ID] = submitted{answer: a, revision: n, theirs: r.PostFormValue("k."+q.ID) == "theirs"}
+		sub := submitted{answer: a, revision: n, base: r.PostFormValue("o." + q.ID),
+			choice: r.PostFormValue("k." + q.ID), conflict: r.PostFormValue("x."+q.ID) != ""}
+		for _, p := range stepFieldPrefixes {
+			sub.bad = sub.bad || badField(r, p+q.ID)
+		}
+		out[q.ID] = sub
 	}
 	return out
 }
@@ -144,14 +159,19 @@ func parseStep(r *http.Request, qs []*questionnaire.Question) map[string]submitt
 // autosaveResult is the JSON answer to a background save.
 type autosaveResult struct {
 	Saved     bool              `json:"saved"`
-	Revisions map[string]int    `json:"revisions,omitempty"`
+	Revisions map[string]int    `json:"revisions,omitempty"` // questions saved: their new revision…
+	Bases     map[string]string `json:"bases,omitempty"`     // …and the digest of what is now stored
 	Errors    map[string]string `json:"errors,omitempty"`
 	Conflicts []string          `json:"conflicts,omitempty"`
+	NotSaved  bool              `json:"not_saved,omitempty"` // a temporary failure: try again
 }
 
-// saveStep saves a step in one transaction. Invalid answers re-render the step with what was typed
-// and an error summary, saving nothing; answers changed meanwhile by someone else are shown side by
-// side so the user chooses. With "Accept: application/json" (the autosave script), it answers JSON.
+// saveStep saves a step in one transaction. Only the questions this user changed from what their
+// page showed are written: a colleague's answer to another question of the step is never touched.
+// Invalid answers re-render the step with what was typed and an error summary, saving nothing; an
+// answer the user changed that someone else changed meanwhile is shown side by side, and the user
+// must choose which to keep (nothing is pre-selected). With "Accept: application/json" (the
+// autosave script), it answers JSON.
 func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 	m := currentMembership(r)
 	sc, err := s.loadStep(r)
@@ -162,29 +182,44 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 		return errForbidden
 	}
 	asJSON := strings.Contains(r.Header.Get("Accept"), "application/json")
-	if err := r.ParseForm(); err != nil {
-		return errNotFound
-	}
 	visible := sc.ov.VisibleQuestions(sc.sec)
 	in := parseStep(r, visible)
 	v := s.stepView(r, sc)
 	var edits []postgres.Edit
 	invalid := map[string]string{}
+	fail := func(i int, msg string) {
+		id := v.Questions[i].Q.ID
+		v.Questions[i].Error = msg
+		v.Errors.Fail(id, msg)
+		invalid[id] = msg
+	}
 	for i, qv := range v.Questions {
 		sub, ok := in[qv.Q.ID]
 		if !ok {
 			continue
 		}
-		v.Questions[i].Answer, v.Questions[i].Revision = sub.answer, sub.revision
-		if sub.theirs {
+		v.Questions[i].Answer, v.Questions[i].Revision, v.Questions[i].Base = sub.answer, sub.revision, sub.base
+		if sub.bad {
+			fail(i, "form.invalid_text")
+			continue
+		}
+		if sub.choice == "theirs" {
 			continue
 		}
 		clean, msg := assessment.Validate(qv.Q, sub.answer)
 		if msg != "" {
-			v.Questions[i].Error = msg
-			v.Errors.Fail(qv.Q.ID, msg)
-			invalid[qv.Q.ID] = msg
+			fail(i, msg)
 			continue
+		}
+		if sub.base != "" && clean.Digest() == sub.base {
+			continue // left as the page showed it: not this user's change, never a conflict
+		}
+		if sub.conflict && sub.choice != "mine" {
+			if cur := sc.answers[qv.Q.ID]; !cur.Same(clean) {
+				v.Questions[i].Theirs, v.Questions[i].MineEmpty = &cur, clean.Empty()
+				fail(i, "conflict.choose")
+				continue
+			}
 		}
 		edits = append(edits, postgres.Edit{Answer: clean, Revision: sub.revision})
 	}
@@ -195,38 +230,56 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, pages.Step(s.globals(w, r), v))
 		return nil
 	}
-	conflicts, err := s.st.SaveAnswers(r.Context(), m.Organisation.ID, sc.a.ID, m.User.ID, edits)
-	if err != nil {
+	res, err := s.st.SaveAnswers(r.Context(), m.Organisation.ID, sc.a.ID, m.User.ID, edits)
+	switch {
+	case errors.Is(err, assessment.ErrReadOnly), errors.Is(err, assessment.ErrArchived), errors.Is(err, postgres.ErrNotFound):
 		return workflowError(err)
+	case err != nil:
+		// not saved (the transaction did not commit): say so, and keep what the user typed
+		s.log.ErrorContext(r.Context(), "save step", "err", err, "request_id", requestIDFrom(r.Context()))
+		if asJSON {
+			return writeJSON(w, http.StatusServiceUnavailable, autosaveResult{NotSaved: true})
+		}
+		v.NotSaved = true
+		s.render(w, r, http.StatusServiceUnavailable, pages.Step(s.globals(w, r), v))
+		return nil
 	}
-	if len(conflicts) > 0 {
-		res := autosaveResult{}
+	if len(res.Conflicts) > 0 {
+		out := autosaveResult{}
 		for i, qv := range v.Questions {
-			if c, ok := conflicts[qv.Q.ID]; ok {
+			if c, ok := res.Conflicts[qv.Q.ID]; ok {
 				theirs := c.Theirs
-				v.Questions[i].Theirs = &theirs
-				v.Questions[i].Revision = theirs.Revision // "keep mine" then wins on the next save
-				res.Conflicts = append(res.Conflicts, qv.Q.ID)
+				q := &v.Questions[i]
+				clean, _ := assessment.Validate(qv.Q, q.Answer)
+				q.Theirs, q.MineEmpty = &theirs, clean.Empty()
+				// the user now sees their answer: a further change of it is a new conflict
+				q.Revision, q.Base = theirs.Revision, theirs.Digest()
+				out.Conflicts = append(out.Conflicts, qv.Q.ID)
 			}
 		}
 		if asJSON {
-			return writeJSON(w, http.StatusConflict, res)
+			return writeJSON(w, http.StatusConflict, out)
 		}
-		v.Conflicts = len(conflicts)
+		v.Conflicts = len(res.Conflicts)
 		s.render(w, r, http.StatusConflict, pages.Step(s.globals(w, r), v))
 		return nil
 	}
 
-	after, err := s.st.Answers(r.Context(), m.Organisation.ID, sc.a.ID)
-	if err != nil {
-		return err
+	// The outcome is the transaction's: the answers after the save are what was there plus what
+	// was written (nothing is read again, so a committed save is never reported as failed).
+	after := maps.Clone(sc.answers)
+	for _, e := range edits {
+		a := e.Answer
+		a.Revision = res.Revisions[a.QuestionID]
+		after[a.QuestionID] = a
 	}
 	if asJSON {
-		res := autosaveResult{Saved: true, Revisions: map[string]int{}}
-		for _, q := range visible {
-			res.Revisions[q.ID] = after[q.ID].Revision
+		out := autosaveResult{Saved: true, Revisions: map[string]int{}, Bases: map[string]string{}}
+		for _, e := range edits {
+			id := e.Answer.QuestionID
+			out.Revisions[id], out.Bases[id] = res.Revisions[id], e.Answer.Digest()
 		}
-		return writeJSON(w, http.StatusOK, res)
+		return writeJSON(w, http.StatusOK, out)
 	}
 	// New questions may now apply in this step (an answer switched them on): stay to show them.
 	newOv := assessment.Summarise(s.qn, sc.a.Profile, after)

@@ -34,8 +34,8 @@
   var dirty = false, saving = false, timer = null, submitting = false;
   var lang = document.documentElement.lang === "fr" ? "fr" : "en";
   var text = {
-    en: { saving: "Saving…", saved: "All changes saved", error: "Not saved: check the highlighted answers, then save.", conflict: "Someone else changed an answer: save to compare.", offline: "Not saved: connection lost. Your answers are still here." },
-    fr: { saving: "Enregistrement…", saved: "Toutes les modifications sont enregistrées", error: "Non enregistré\u00a0: vérifiez les réponses signalées, puis enregistrez.", conflict: "Quelqu’un d’autre a modifié une réponse\u00a0: enregistrez pour comparer.", offline: "Non enregistré\u00a0: connexion perdue. Vos réponses sont toujours là." }
+    en: { saving: "Saving…", saved: "All changes saved", error: "Not saved: check the highlighted answers, then save.", conflict: "Someone else changed an answer: save to compare.", offline: "Not saved: connection lost. Your answers are still here.", retry: "Not saved: a temporary problem. Your answers are still here; trying again shortly." },
+    fr: { saving: "Enregistrement…", saved: "Toutes les modifications sont enregistrées", error: "Non enregistré\u00a0: vérifiez les réponses signalées, puis enregistrez.", conflict: "Quelqu’un d’autre a modifié une réponse\u00a0: enregistrez pour comparer.", offline: "Non enregistré\u00a0: connexion perdue. Vos réponses sont toujours là.", retry: "Non enregistré\u00a0: un problème temporaire. Vos réponses sont toujours là\u00a0; nouvel essai dans un instant." }
   }[lang];
 
   function say(msg) { if (status) { status.textContent = msg; } }
@@ -54,11 +54,20 @@
       })
       .then(function (r) {
         if (r.status === 200 && r.body.saved) {
+          // only the questions this save wrote: the others keep the revision the page showed,
+          // so a later change of theirs is still checked against a colleague's edits
           Object.keys(r.body.revisions || {}).forEach(function (id) {
             var input = form.querySelector('input[name="r.' + id + '"]');
             if (input) { input.value = r.body.revisions[id]; }
+            var base = form.querySelector('input[name="o.' + id + '"]');
+            if (base && r.body.bases && r.body.bases[id]) { base.value = r.body.bases[id]; }
           });
           say(dirty ? "" : text.saved);
+        } else if (r.status === 503 || (r.body && r.body.not_saved)) {
+          dirty = true;
+          say(text.retry);
+          clearTimeout(timer);
+          timer = setTimeout(save, 10000);
         } else if (r.status === 409) {
           dirty = true;
           say(text.conflict);
