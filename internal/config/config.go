@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -151,11 +152,7 @@ func (c Config) PublicURL(listen net.Addr) string {
 func (c Config) LogValue() slog.Value {
 	db := "local"
 	if c.DatabaseURL != "" {
-		if u, err := url.Parse(c.DatabaseURL); err == nil {
-			db = u.Redacted()
-		} else {
-			db = "(set)"
-		}
+		db = RedactDatabaseURL(c.DatabaseURL)
 	}
 	base := ""
 	if c.BaseURL != nil {
@@ -168,3 +165,56 @@ func (c Config) LogValue() slog.Value {
 		slog.String("content_dir", c.ContentDir),
 	)
 }
+
+// redacted replaces every secret in a redacted database URL.
+const redacted = "xxxxx"
+
+// RedactDatabaseURL returns a PostgreSQL connection string fit for logs: in URL form
+// (postgres://…), the userinfo password and the password and sslpassword query parameters; in
+// keyword/value form (host=… password=…), the password and sslpassword values, quoted or not.
+// Keywords match case-insensitively. A URL that does not parse unambiguously is not shown at all.
+func RedactDatabaseURL(s string) string {
+	if !schemeRe.MatchString(s) {
+		return dsnSecretRe.ReplaceAllString(s, "${1}${2}="+redacted)
+	}
+	u, err := url.Parse(s)
+	// An '@' after the host means the userinfo held an unescaped '/', '?' or '#': part of the
+	// password would show as host, port, path, query or fragment.
+	if err != nil || strings.Contains(u.EscapedPath()+u.RawQuery+u.Fragment, "@") {
+		return "(set, hidden: not a valid URL)"
+	}
+	if u.Opaque != "" { // postgres:user:pass@host: no authority, hide everything after the scheme
+		return u.Scheme + ":" + redacted
+	}
+	if u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), redacted)
+		}
+	}
+	if u.RawQuery != "" {
+		parts := strings.FieldsFunc(u.RawQuery, func(r rune) bool { return r == '&' || r == ';' })
+		for i, p := range parts {
+			key, _, _ := strings.Cut(p, "=")
+			if k, err := url.QueryUnescape(key); err != nil || isSecretKey(k) {
+				parts[i] = key + "=" + redacted
+			}
+		}
+		u.RawQuery = strings.Join(parts, "&")
+	}
+	if u.Fragment != "" { // drivers ignore it
+		u.Fragment, u.RawFragment = redacted, ""
+	}
+	return u.String()
+}
+
+func isSecretKey(k string) bool {
+	k = strings.ToLower(strings.TrimSpace(k))
+	return k == "password" || k == "sslpassword"
+}
+
+// dsnSecretRe finds password and sslpassword values in a keyword/value DSN, as libpq reads them:
+// spaces around '=', a single-quoted value with backslash escapes (an unterminated one runs to the
+// end), or an unquoted value up to white space, with backslash escapes.
+var schemeRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:`)
+
+var dsnSecretRe = regexp.MustCompile(`(?i)(^|[\s])((?:ssl)?password)\s*=\s*(?:'(?:[^'\\]|\\.)*(?:'|$)|(?:[^\s\\]|\\.|\\$)*)`)

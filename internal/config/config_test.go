@@ -102,3 +102,53 @@ func TestPublicURLFromListener(t *testing.T) {
 		t.Fatal(got)
 	}
 }
+
+// Every way a PostgreSQL URL or keyword/value DSN can carry a password is redacted in the
+// start-up line, whatever the case of the keyword.
+func TestRedactDatabaseURL(t *testing.T) {
+	const secret = "S3cr3t-v4lue"
+	for _, tc := range []struct{ name, dsn, keep string }{
+		{"userinfo", "postgres://u:" + secret + "@db:5432/aigrid", "db:5432/aigrid"},
+		{"userinfo escaped", "postgresql://u:" + secret + "%40x@db/aigrid", "db/aigrid"},
+		{"query password", "postgres://u@db/aigrid?sslmode=require&password=" + secret, "sslmode=require"},
+		{"query PASSWORD", "postgres://db/aigrid?PassWord=" + secret + "&application_name=x", "application_name=x"},
+		{"query sslpassword", "postgres://db/aigrid?sslpassword=" + secret, "db/aigrid"},
+		{"query escaped key", "postgres://db/aigrid?pass%77ord=" + secret, "db/aigrid"},
+		{"query both", "postgres://u:" + secret + "@db/aigrid?password=" + secret + "&sslpassword=" + secret, "db/aigrid"},
+		{"hash in password", "postgres://u:12#" + secret + "@db/aigrid", "hidden"},
+		{"question mark in password", "postgres://u:12?" + secret + "@db/aigrid", "hidden"},
+		{"slash in password", "postgres://u:12/" + secret + "@db/aigrid", "hidden"},
+		{"at and slash in password", "postgres://u:a@b/" + secret + "@db/aigrid", "hidden"},
+		{"fragment", "postgres://db/aigrid#" + secret, "db/aigrid"},
+		{"opaque", "postgres:u:" + secret + "@db/aigrid", "postgres:"},
+		{"dsn", "host=db dbname=aigrid password=" + secret + " user=u", "host=db"},
+		{"dsn upper", "host=db PASSWORD=" + secret, "host=db"},
+		{"dsn spaces", "host=db password = " + secret + " sslmode=disable", "sslmode=disable"},
+		{"dsn quoted", "host=db password='" + secret + " with spaces' user=u", "user=u"},
+		{"dsn quoted escapes", `host=db password='it\'s ` + secret + `' user=u`, "user=u"},
+		{"dsn backslash", `host=db password=a\ ` + secret + ` user=u`, "user=u"},
+		{"dsn unterminated", "host=db password='abc " + secret, "host=db"},
+		{"dsn sslpassword", "host=db sslpassword=" + secret + " sslkey=/k", "sslkey=/k"},
+		{"dsn first", "password=" + secret + " host=db", "host=db"},
+		{"dsn tab", "host=db\tpassword=\t" + secret, "host=db"},
+		{"unparseable url", "postgres://u:" + secret + "/x@db/aigrid", "hidden"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := config.RedactDatabaseURL(tc.dsn)
+			if strings.Contains(got, secret) || strings.Contains(got, "S3cr3t") {
+				t.Fatalf("RedactDatabaseURL(%q) = %q: secret not redacted", tc.dsn, got)
+			}
+			if !strings.Contains(got, tc.keep) {
+				t.Fatalf("RedactDatabaseURL(%q) = %q: lost %q", tc.dsn, got, tc.keep)
+			}
+			var buf bytes.Buffer
+			slog.New(slog.NewJSONHandler(&buf, nil)).Info("config", "config", config.Config{DatabaseURL: tc.dsn})
+			if strings.Contains(buf.String(), secret) {
+				t.Fatalf("secret in log line: %s", buf.String())
+			}
+		})
+	}
+	if got := config.RedactDatabaseURL("postgres://u@db/aigrid?sslmode=disable"); got != "postgres://u@db/aigrid?sslmode=disable" {
+		t.Fatalf("URL without a secret changed: %q", got)
+	}
+}

@@ -3,6 +3,11 @@
 // installed on the machine, creates the cluster with initdb on first use, starts the server listening
 // only on a Unix socket, and stops it cleanly.
 //
+// The server's settings (Unix socket directory, no TCP listener, port…) are written into the
+// cluster's configuration, in a file aigrid owns (aigrid.conf, included by postgresql.conf) and
+// rewrites on every start, so that any start of the data directory — a manual "pg_ctl start"
+// included — gives the same server.
+//
 // PostgreSQL refuses to run as root. When the current user is root, the cluster is owned by and the
 // server runs as the unprivileged "postgres" OS user, which Debian's postgresql package creates.
 package localpg
@@ -137,6 +142,10 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 		}
 	} else if err != nil {
 		return nil, fmt.Errorf("localpg: %w", err)
+	}
+	// every start, not only initdb's: clusters created by older versions get the settings too
+	if err := c.writeConfig(); err != nil {
+		return nil, err
 	}
 
 	if c.ping(ctx) == nil {
@@ -277,13 +286,11 @@ func (c *Cluster) start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("localpg: open server log: %w", err)
 	}
-	cmd := c.command(context.Background(), "postgres",
-		"-D", c.dir, "-k", c.socketDir, "-p", strconv.Itoa(port),
-		"-c", "listen_addresses=", "-c", "unix_socket_permissions=0700",
-		"-c", "max_connections=200")
-	if c.throwaway {
-		// test clusters trade durability for speed: their data die with the test run anyway
-		cmd.Args = append(cmd.Args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+	// The settings are in aigrid.conf too; the command line wins over a postgresql.auto.conf
+	// (ALTER SYSTEM) that would change them.
+	cmd := c.command(context.Background(), "postgres", "-D", c.dir)
+	for _, kv := range c.settings() {
+		cmd.Args = append(cmd.Args, "-c", kv[0]+"="+kv[1])
 	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr.Pdeathsig = syscall.SIGINT
@@ -332,6 +339,79 @@ func (c *Cluster) start(ctx context.Context) error {
 	}
 }
 
+// settings are the server settings aigrid needs, in the order written to aigrid.conf.
+func (c *Cluster) settings() [][2]string {
+	s := [][2]string{
+		{"listen_addresses", ""}, // no TCP listener
+		{"unix_socket_directories", c.socketDir},
+		{"unix_socket_permissions", "0700"},
+		{"port", strconv.Itoa(port)},
+		{"max_connections", "200"},
+	}
+	if c.throwaway {
+		// test clusters trade durability for speed: their data die with the test run anyway
+		s = append(s, [2]string{"fsync", "off"}, [2]string{"synchronous_commit", "off"}, [2]string{"full_page_writes", "off"})
+	}
+	return s
+}
+
+// confFile is the file of the data directory holding aigrid's settings; postgresql.conf ends by
+// including it.
+const confFile = "aigrid.conf"
+
+var includeRe = regexp.MustCompile(`(?m)^[ \t]*include[ \t]*=?[ \t]*'` + regexp.QuoteMeta(confFile) + `'[ \t]*(#.*)?$`)
+
+// writeConfig writes aigrid.conf and makes postgresql.conf include it (at its end, so that its
+// settings win over postgresql.conf's).
+func (c *Cluster) writeConfig() error {
+	var b strings.Builder
+	b.WriteString("# Written by aigrid on every start of this cluster: changes here are lost.\n" +
+		"# Any start of this data directory (by aigrid or pg_ctl) gives the same server:\n" +
+		"# Unix socket only, in the directory where aigrid looks for it.\n")
+	for _, kv := range c.settings() {
+		fmt.Fprintf(&b, "%s = '%s'\n", kv[0], strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(kv[1]))
+	}
+	if err := c.writeFile(filepath.Join(c.dir, confFile), []byte(b.String())); err != nil {
+		return fmt.Errorf("localpg: write the server settings: %w", err)
+	}
+	conf := filepath.Join(c.dir, "postgresql.conf")
+	data, err := os.ReadFile(conf)
+	if err != nil {
+		return fmt.Errorf("localpg: %w", err)
+	}
+	if includeRe.Match(data) {
+		return nil
+	}
+	data = append(bytes.TrimRight(data, "\n"), "\n\n# aigrid's settings (socket directory, no TCP listener…): keep this line last\ninclude '"+confFile+"'\n"...)
+	if err := c.writeFile(conf, data); err != nil {
+		return fmt.Errorf("localpg: include %s in %s: %w", confFile, conf, err)
+	}
+	return nil
+}
+
+// writeFile replaces path atomically with a file (mode 0600) owned by the server's OS user.
+func (c *Cluster) writeFile(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o600)
+	}
+	if err == nil && c.cred != nil {
+		err = os.Chown(tmp.Name(), int(c.cred.Uid), int(c.cred.Gid))
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
 func tail(path string, n int) string {
 	data, _ := os.ReadFile(path)
 	lines := bytes.Split(bytes.TrimSpace(data), []byte("\n"))
@@ -374,32 +454,115 @@ func (c *Cluster) SocketDir() string { return c.socketDir }
 func (c *Cluster) Dir() string { return c.dir }
 
 // Stop shuts the server down (fast shutdown: open sessions are ended) and waits for it to exit,
-// up to ctx's deadline, after which it is killed. A server that Start found already running is left
-// alone.
+// up to ctx's deadline, after which it is killed. It stops what runs on the data directory, even if
+// the server was restarted behind aigrid's back (pg_ctl restart) and is no longer its child. A
+// server that Start found already running is left alone.
 func (c *Cluster) Stop(ctx context.Context) error {
-	if !c.owned || c.cmd == nil {
+	if !c.owned {
 		return nil
 	}
-	select {
-	case <-c.exited:
-		return nil
-	default:
+	child := 0
+	if c.cmd != nil && c.cmd.Process != nil && !isClosed(c.exited) {
+		child = c.cmd.Process.Pid
 	}
-	if err := c.cmd.Process.Signal(syscall.SIGINT); err != nil && !errors.Is(err, os.ErrProcessDone) {
+	pid := c.postmasterPID()
+	if child == 0 && pid == 0 {
+		return nil
+	}
+	signal := func(sig syscall.Signal) error {
+		var err error
+		if child != 0 {
+			if e := c.cmd.Process.Signal(sig); e != nil && !errors.Is(e, os.ErrProcessDone) {
+				err = e
+			}
+		}
+		if pid != 0 && pid != child {
+			if e := syscall.Kill(pid, sig); e != nil && !errors.Is(e, syscall.ESRCH) {
+				err = e
+			}
+		}
+		return err
+	}
+	stopped := func() bool { return (child == 0 || isClosed(c.exited)) && (pid == 0 || !alive(pid)) }
+	if err := signal(syscall.SIGINT); err != nil {
 		return fmt.Errorf("localpg: stop postgres: %w", err)
 	}
+	for !stopped() {
+		select {
+		case <-ctx.Done():
+			_ = signal(syscall.SIGKILL)
+			if child != 0 {
+				<-c.exited
+			}
+			return fmt.Errorf("localpg: postgres did not stop in time and was killed: %w", ctx.Err())
+		case <-c.exited:
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	c.log.Info("local PostgreSQL server stopped", "dir", c.dir)
+	return nil
+}
+
+func isClosed(ch <-chan struct{}) bool {
+	if ch == nil {
+		return true
+	}
 	select {
-	case <-c.exited:
-		c.log.Info("local PostgreSQL server stopped", "dir", c.dir)
-		return nil
-	case <-ctx.Done():
-		_ = c.cmd.Process.Kill()
-		<-c.exited
-		return fmt.Errorf("localpg: postgres did not stop in time and was killed: %w", ctx.Err())
+	case <-ch:
+		return true
+	default:
+		return false
 	}
 }
 
-// Exited is closed when a server started by this Cluster has exited.
+// postmasterPID returns the PID of the server running on the data directory according to its
+// postmaster.pid, or 0 when none runs (a stale file, or its PID reused by another process).
+func (c *Cluster) postmasterPID() int {
+	data, err := os.ReadFile(filepath.Join(c.dir, "postmaster.pid"))
+	if err != nil {
+		return 0
+	}
+	lines := strings.Split(string(data), "\n")
+	if len(lines) < 2 || !sameDir(strings.TrimSpace(lines[1]), c.dir) {
+		return 0
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(lines[0]))
+	if err != nil || pid <= 0 || !alive(pid) {
+		return 0
+	}
+	// The postmaster's working directory is its data directory (Linux: check it where we can).
+	if cwd, err := os.Readlink(fmt.Sprintf("/proc/%d/cwd", pid)); err == nil && !sameDir(cwd, c.dir) {
+		return 0
+	}
+	return pid
+}
+
+func sameDir(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	ra, errA := filepath.EvalSymlinks(a)
+	rb, errB := filepath.EvalSymlinks(b)
+	return errA == nil && errB == nil && ra == rb
+}
+
+// alive reports whether process pid runs; a zombie (exited, not yet reaped by its parent) does not.
+func alive(pid int) bool {
+	if err := syscall.Kill(pid, 0); err != nil && !errors.Is(err, syscall.EPERM) {
+		return false
+	}
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return !errors.Is(err, os.ErrNotExist) || runtime.GOOS != "linux"
+	}
+	// pid (comm) state …: comm may hold spaces and parentheses
+	rest := stat[bytes.LastIndexByte(stat, ')')+1:]
+	fields := bytes.Fields(rest)
+	return len(fields) == 0 || (fields[0][0] != 'Z' && fields[0][0] != 'X')
+}
+
+// Exited is closed when the server process started by this Cluster has exited (a server restarted
+// behind aigrid's back is another process).
 func (c *Cluster) Exited() <-chan struct{} { return c.exited }
 
 // EnsureDatabase creates, if missing, a login role with password and a database it owns, so the
