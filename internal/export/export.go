@@ -4,7 +4,6 @@
 package export
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -97,36 +96,13 @@ func WriteJSON(w io.Writer, e Assessment) error {
 	return enc.Encode(doc)
 }
 
-// csvSafe neutralises spreadsheet formulas: a cell starting with = + - @ (or a tab or carriage
-// return) would be executed by spreadsheet software when the file is opened.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
-func writeCSV(w io.Writer, records [][]string) error {
-	cw := csv.NewWriter(w)
-	for _, rec := range records {
-		for i := range rec {
-			rec[i] = csvSafe(rec[i])
-		}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
 // WriteCSV writes one line per answer (UTF-8, comma-separated, with a header line).
-func WriteCSV(w io.Writer, e Assessment) error {
-	if _, err := io.WriteString(w, "\ufeff"); err != nil { // byte-order mark: spreadsheets then read UTF-8 correctly
-		return err
-	}
-	records := [][]string{{"sheet", "section", "question_id", "question", "applies", "answer", "values", "comment",
-		"justification", "evidence", "updated_by", "updated_at"}}
+func WriteCSV(w io.Writer, e Assessment) error { return writeAnswersCSV(w, e, Comma) }
+
+func writeAnswersCSV(w io.Writer, e Assessment, sep rune) error {
+	cw := newCSVWriter(w, sep)
+	cw.row(texts("sheet", "section", "question_id", "question", "applies", "answer", "values", "comment",
+		"justification", "evidence", "updated_by", "updated_at")...)
 	for _, r := range e.rows() {
 		var ev []string
 		for _, x := range r.Evidence {
@@ -136,10 +112,10 @@ func WriteCSV(w io.Writer, e Assessment) error {
 		if r.UpdatedAt != nil {
 			updated = r.UpdatedAt.Format(time.RFC3339)
 		}
-		records = append(records, []string{r.Sheet, r.Section, r.QuestionID, r.Question, fmt.Sprint(r.Applies), r.Answer,
-			strings.Join(r.Values, ";"), r.Comment, r.Justification, strings.Join(ev, " | "), r.UpdatedBy, updated})
+		cw.row(texts(r.Sheet, r.Section, r.QuestionID, r.Question, fmt.Sprint(r.Applies), r.Answer,
+			strings.Join(r.Values, ";"), r.Comment, r.Justification, strings.Join(ev, " | "), r.UpdatedBy, updated)...)
 	}
-	return writeCSV(w, records)
+	return cw.close()
 }
 
 // Summary is one assessment in an instance-wide results export.
@@ -151,28 +127,30 @@ type Summary struct {
 
 // WriteSummaryCSV writes one line per assessment with its overall and per-sheet scores and levels.
 func WriteSummaryCSV(w io.Writer, sheets []*questionnaire.Sheet, list []Summary) error {
-	if _, err := io.WriteString(w, "\ufeff"); err != nil {
-		return err
-	}
-	header := []string{"organisation", "assessment_id", "system_name", "version", "status", "content_version", "updated_at", "overall_score", "overall_level", "completion"}
+	return writeSummaryCSV(w, sheets, list, Comma)
+}
+
+func writeSummaryCSV(w io.Writer, sheets []*questionnaire.Sheet, list []Summary, sep rune) error {
+	cw := newCSVWriter(w, sep)
+	header := texts("organisation", "assessment_id", "system_name", "version", "status", "content_version", "updated_at", "overall_score", "overall_level", "completion")
 	for _, s := range sheets {
-		header = append(header, "sheet_"+s.ID+"_score", "sheet_"+s.ID+"_level")
+		header = append(header, text("sheet_"+s.ID+"_score"), text("sheet_"+s.ID+"_level"))
 	}
-	records := [][]string{header}
+	cw.row(header...)
 	for _, x := range list {
-		rec := []string{x.Organisation, x.Assessment.ID, x.Assessment.SystemName, fmt.Sprint(x.Assessment.Version), string(x.Assessment.Status),
-			x.Assessment.ContentVersion, x.Assessment.UpdatedAt.UTC().Format(time.RFC3339), score(x.Report.Overall), fmt.Sprint(int(x.Report.Overall.Level)),
-			fmt.Sprintf("%.2f", x.Report.Overall.Completion)}
+		rec := []cell{text(x.Organisation), text(x.Assessment.ID), text(x.Assessment.SystemName), number(fmt.Sprint(x.Assessment.Version)),
+			text(string(x.Assessment.Status)), text(x.Assessment.ContentVersion), text(x.Assessment.UpdatedAt.UTC().Format(time.RFC3339)),
+			number(score(x.Report.Overall)), number(fmt.Sprint(int(x.Report.Overall.Level))), number(fmt.Sprintf("%.2f", x.Report.Overall.Completion))}
 		for _, s := range sheets {
 			if sr := x.Report.Sheet(s.ID); sr != nil {
-				rec = append(rec, score(sr.Result), fmt.Sprint(int(sr.Level)))
+				rec = append(rec, number(score(sr.Result)), number(fmt.Sprint(int(sr.Level))))
 			} else {
-				rec = append(rec, "", "")
+				rec = append(rec, text(""), text(""))
 			}
 		}
-		records = append(records, rec)
+		cw.row(rec...)
 	}
-	return writeCSV(w, records)
+	return cw.close()
 }
 
 func score(r scoring.Result) string {
