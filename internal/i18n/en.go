@@ -5,6 +5,7 @@ var en = map[string]string{
 	"lang.switch":                    "Français",
 	"lang.switch.label":              "Lire en français",
 	"site.name":                      "aigrid",
+	"site.description":               "GDPR self-assessment of AI systems, following the CNIL grid: a guided questionnaire in seven fact sheets, maturity scores, recommendations and an action plan.",
 	"site.tagline":                   "GDPR self-assessment of AI systems",
 	"nav.skip":                       "Skip to main content",
 	"nav.main":                       "Main navigation",

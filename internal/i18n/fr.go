@@ -5,6 +5,7 @@ var fr = map[string]string{
 	"lang.switch":                    "English",
 	"lang.switch.label":              "Read in English",
 	"site.name":                      "aigrid",
+	"site.description":               "Auto-évaluation RGPD des systèmes d’IA selon la grille de la CNIL\u00a0: un questionnaire guidé en sept fiches, des scores de maturité, des recommandations et un plan d’action.",
 	"site.tagline":                   "Auto-évaluation RGPD des systèmes d’IA",
 	"nav.skip":                       "Aller au contenu principal",
 	"nav.main":                       "Navigation principale",

@@ -18,7 +18,7 @@ import (
 )
 
 // Routes that deliberately bypass sessions and authorisation: process health and static assets.
-var infrastructure = map[string]bool{"GET /healthz": true, "GET /readyz": true, "GET /static/*": true, "HEAD /static/*": true}
+var infrastructure = map[string]bool{"GET /healthz": true, "GET /readyz": true, "GET /favicon.ico": true, "GET /static/*": true, "HEAD /static/*": true}
 
 // TestAuthorisationMatrix walks every route of the router — so a new route is covered the day it is
 // added — and checks it against its rule: anonymous visitors are sent to sign in, members of another

@@ -65,12 +65,14 @@ func (c *client) do(req *http.Request) (*http.Response, string) {
 }
 
 var (
-	idRe       = regexp.MustCompile(`\sid="([^"]+)"`)
-	anchorRe   = regexp.MustCompile(`href="#([^"]+)"`)
-	controlRe  = regexp.MustCompile(`<(input|select|textarea)\b[^>]*>`)
-	attrIDRe   = regexp.MustCompile(`\sid="([^"]+)"`)
-	attrTypeRe = regexp.MustCompile(`\stype="([^"]+)"`)
-	labelForRe = regexp.MustCompile(`<label[^>]*\sfor="([^"]+)"`)
+	idRe        = regexp.MustCompile(`\sid="([^"]+)"`)
+	anchorRe    = regexp.MustCompile(`href="#([^"]+)"`)
+	controlRe   = regexp.MustCompile(`<(input|select|textarea)\b[^>]*>`)
+	attrIDRe    = regexp.MustCompile(`\sid="([^"]+)"`)
+	attrTypeRe  = regexp.MustCompile(`\stype="([^"]+)"`)
+	labelForRe  = regexp.MustCompile(`<label[^>]*\sfor="([^"]+)"`)
+	emptyAriaRe = regexp.MustCompile(`\saria-[a-z]+=""`)
+	spanLabelRe = regexp.MustCompile(`<(span|div|p)\b[^>]*\saria-label=[^>]*>`)
 )
 
 // checkPage applies accessibility rules to every HTML page the tests fetch: in-page links lead to an
@@ -90,6 +92,13 @@ func checkPage(t testing.TB, what, body string) {
 		if ids[m[1]] == 0 {
 			t.Errorf("%s: link to #%s, but no element has that id", what, m[1])
 		}
+	}
+	// patterns the Nu HTML checker refuses
+	for _, m := range emptyAriaRe.FindAllString(body, -1) {
+		t.Errorf("%s: empty ARIA attribute %s", what, m)
+	}
+	for _, m := range spanLabelRe.FindAllString(body, -1) {
+		t.Errorf("%s: aria-label on an element without a role: %s", what, m)
 	}
 	labelled := map[string]bool{}
 	for _, m := range labelForRe.FindAllStringSubmatch(body, -1) {

@@ -21,6 +21,9 @@ func (s *Server) routes() http.Handler {
 	// Operations and assets: no session.
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
+	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, static.URL("img/logo.svg"), http.StatusMovedPermanently)
+	})
 	r.Method("GET", static.Prefix+"*", static.Handler())
 	r.Method("HEAD", static.Prefix+"*", static.Handler())
 
