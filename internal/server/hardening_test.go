@@ -172,7 +172,8 @@ func TestDifferentQuestionsOfAStepDoNotConflict(t *testing.T) {
 
 	// The same with autosave (JSON): the answer returns revisions only for what it wrote.
 	_, editorPage = tm.editor.get(step)
-	resp, _ = tm.step(tm.owner, id, "1.1", url.Values{"a.q1.1.2": {"yes"}}, "save")
+	resp, _ = tm.step(tm.owner, id, "1.1", url.Values{"a.q1.1.2": {"trained_once"}}, "save")
+	wantRedirect(t, resp, step)
 	form = formOf(editorPage)
 	form.Set("c.q1.1.1", "why we chose it")
 	req, _ := http.NewRequest("POST", tm.a.ts.URL+step, strings.NewReader(form.Encode()))
