@@ -60,7 +60,7 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 			return fmt.Errorf("password refused: %s", passwordMessage(err))
 		}
 		run = func(st *postgres.Store) error {
-			hash, err := account.HashPassword(password)
+			hash, err := account.HashPassword(ctx, password)
 			if err != nil {
 				return err
 			}
@@ -135,7 +135,7 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer closeDB()
-	if err := postgres.Migrate(db); err != nil {
+	if err := postgres.Prepare(ctx, db, postgres.Defaults{SignupOpen: cfg.LocalMode()}); err != nil {
 		return err
 	}
 	return run(postgres.NewStore(db))

@@ -54,7 +54,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer closeDB()
-	if err := postgres.Migrate(db); err != nil {
+	if err := postgres.Prepare(ctx, db, postgres.Defaults{SignupOpen: cfg.LocalMode()}); err != nil {
 		return err
 	}
 

@@ -1,8 +1,12 @@
 package account
 
 import (
+	"context"
+	"errors"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 func TestRoleTable(t *testing.T) {
@@ -44,23 +48,71 @@ func TestCheckPassword(t *testing.T) {
 }
 
 func TestHashAndVerify(t *testing.T) {
-	h, err := HashPassword("correct horse battery staple")
+	ctx := context.Background()
+	h, err := HashPassword(ctx, "correct horse battery staple")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
 		t.Fatalf("hash %q", h)
 	}
-	h2, _ := HashPassword("correct horse battery staple")
+	h2, _ := HashPassword(ctx, "correct horse battery staple")
 	if h == h2 {
 		t.Fatal("two hashes of one password are equal: no salt")
 	}
-	if !VerifyPassword(h, "correct horse battery staple") || VerifyPassword(h, "correct horse battery stapler") {
+	verify := func(hash, pw string) bool {
+		ok, err := VerifyPassword(ctx, hash, pw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if !verify(h, "correct horse battery staple") || verify(h, "correct horse battery stapler") {
 		t.Fatal("VerifyPassword")
 	}
 	for _, bad := range []string{"", "$argon2i$v=19$m=1,t=1,p=1$AA$AA", "$argon2id$v=19$m=x$AA$AA", h[:len(h)-3] + "!!!"} {
-		if VerifyPassword(bad, "x") {
+		if verify(bad, "x") {
 			t.Errorf("VerifyPassword accepted hash %q", bad)
+		}
+	}
+}
+
+// No more argon2id computations run at once than there are slots, however many are asked for; a
+// request that ends while waiting gives up with ErrBusy instead of computing.
+func TestHashingIsBounded(t *testing.T) {
+	ctx := context.Background()
+	h, err := HashPassword(ctx, "correct horse battery staple")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Hold every slot: a check must wait, and give up when its context ends.
+	for range MaxConcurrentHashes() {
+		hashing <- struct{}{}
+	}
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	_, err = VerifyPassword(short, h, "correct horse battery staple")
+	cancel()
+	if !errors.Is(err, ErrBusy) {
+		t.Fatalf("with every slot taken: %v, want ErrBusy", err)
+	}
+	// Free the slots while 4×slots checks are waiting: each gets its turn.
+	var wg sync.WaitGroup
+	n := 4 * MaxConcurrentHashes()
+	results := make(chan bool, n)
+	for range n {
+		wg.Go(func() {
+			ok, err := VerifyPassword(ctx, h, "correct horse battery staple")
+			results <- ok && err == nil
+		})
+	}
+	for range MaxConcurrentHashes() {
+		<-hashing
+	}
+	wg.Wait()
+	close(results)
+	for ok := range results {
+		if !ok {
+			t.Fatal("a waiting check failed")
 		}
 	}
 }

@@ -384,6 +384,8 @@ var en = map[string]string{
 	"error.400.body":                 "The request could not be read. Reload the page and try again.",
 	"error.413.title":                "Too much sent at once",
 	"error.413.body":                 "What you sent is larger than this page accepts. Nothing was saved. Go back, shorten the longest texts and try again.",
+	"error.503.title":                "Too busy right now",
+	"error.503.body":                 "Too many requests are being handled at once. Nothing was changed. Please try again in a few seconds.",
 	"form.invalid_text":              "This text contains characters that cannot be saved; they are now shown as \ufffd or were removed. Check the text, then save again.",
 	"step.not_saved":                 "Your answers were not saved: a temporary problem on our side. They are still in the form below: save again in a moment.",
 	"conflict.choose":                "Choose which answer to keep.",

@@ -384,6 +384,8 @@ var fr = map[string]string{
 	"error.400.body":                 "La requête n’a pas pu être lue. Rechargez la page et réessayez.",
 	"error.413.title":                "Envoi trop volumineux",
 	"error.413.body":                 "Ce que vous avez envoyé dépasse la taille acceptée par cette page. Rien n’a été enregistré. Revenez en arrière, raccourcissez les textes les plus longs et réessayez.",
+	"error.503.title":                "Service momentanément surchargé",
+	"error.503.body":                 "Trop de demandes sont en cours de traitement. Rien n’a été modifié. Réessayez dans quelques secondes.",
 	"form.invalid_text":              "Ce texte contient des caractères impossibles à enregistrer\u00a0; ils sont maintenant remplacés par \ufffd ou supprimés. Vérifiez le texte, puis enregistrez de nouveau.",
 	"step.not_saved":                 "Vos réponses n’ont pas été enregistrées\u00a0: un problème temporaire de notre côté. Elles sont toujours dans le formulaire ci-dessous\u00a0: enregistrez de nouveau dans un instant.",
 	"conflict.choose":                "Choisissez la réponse à garder.",

@@ -119,10 +119,14 @@ func (s *Store) UpdateProfile(ctx context.Context, userID, name, lang string) er
 	return wrap("update profile", err)
 }
 
-// SetPassword changes a user's password and ends every other session of theirs, in one transaction.
+// SetPassword changes a user's password and ends every other session of theirs and every
+// outstanding reset link, in one transaction.
 func (s *Store) SetPassword(ctx context.Context, userID, passwordHash string, keepSession []byte) error {
 	return wrap("set password", s.tx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = $2, password_changed_at = now() WHERE id = $1`, userID, passwordHash); err != nil {
+			return err
+		}
+		if err := revokePasswordResets(ctx, tx, userID); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id_hash IS DISTINCT FROM $2`, userID, keepSession)
@@ -315,17 +319,30 @@ func (s *Store) RevokeInvitation(ctx context.Context, orgID, invitationID string
 	return wrap("revoke invitation", err)
 }
 
-// CreatePasswordReset records a single-use password reset token for userID.
+// CreatePasswordReset records a single-use password reset token for userID. It is the user's only
+// valid link: every link issued before it stops working, in the same transaction.
 func (s *Store) CreatePasswordReset(ctx context.Context, userID string, tokenHash []byte, ttl time.Duration) error {
-	_, err := s.db.Exec(ctx, `INSERT INTO password_resets (token_hash, user_id, expires_at)
-		VALUES ($1, $2, now() + $3::interval)`, tokenHash, userID, fmt.Sprintf("%d seconds", int(ttl.Seconds())))
-	return wrap("create password reset", err)
+	return wrap("create password reset", s.tx(ctx, func(tx pgx.Tx) error {
+		if err := revokePasswordResets(ctx, tx, userID); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO password_resets (token_hash, user_id, expires_at)
+			VALUES ($1, $2, now() + $3::interval)`, tokenHash, userID, fmt.Sprintf("%d seconds", int(ttl.Seconds())))
+		return err
+	}))
+}
+
+// revokePasswordResets ends every outstanding reset link of a user: a new link, a used link and a
+// password change each leave no older link usable.
+func revokePasswordResets(ctx context.Context, tx pgx.Tx, userID string) error {
+	_, err := tx.Exec(ctx, `DELETE FROM password_resets WHERE user_id = $1 AND used_at IS NULL`, userID)
+	return err
 }
 
 // PasswordResetUser returns the user a valid reset token belongs to: ErrInvalidToken otherwise.
 func (s *Store) PasswordResetUser(ctx context.Context, tokenHash []byte) (account.User, error) {
 	u, err := scanUser(s.db.QueryRow(ctx, `SELECT `+userCols+` FROM password_resets r JOIN users u ON u.id = r.user_id
-		WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now()`, tokenHash))
+		WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now() AND r.created_at >= u.password_changed_at`, tokenHash))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return u, account.ErrInvalidToken
 	}
@@ -338,8 +355,9 @@ func (s *Store) ResetPassword(ctx context.Context, tokenHash []byte, passwordHas
 	var u account.User
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		var userID string
-		err := tx.QueryRow(ctx, `UPDATE password_resets SET used_at = now()
-			WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id`, tokenHash).Scan(&userID)
+		err := tx.QueryRow(ctx, `UPDATE password_resets r SET used_at = now() FROM users u
+			WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now() AND u.id = r.user_id
+			AND r.created_at >= u.password_changed_at RETURNING r.user_id`, tokenHash).Scan(&userID)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return account.ErrInvalidToken
 		}
@@ -347,6 +365,9 @@ func (s *Store) ResetPassword(ctx context.Context, tokenHash []byte, passwordHas
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = $2, password_changed_at = now() WHERE id = $1`, userID, passwordHash); err != nil {
+			return err
+		}
+		if err := revokePasswordResets(ctx, tx, userID); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
@@ -416,12 +437,20 @@ func (s *Store) Organisation(ctx context.Context, orgID string) (account.Organis
 	return o, wrap("organisation", err)
 }
 
-// SignupOpen reports whether public sign-up is open; def applies until an administrator decides.
-func (s *Store) SignupOpen(ctx context.Context, def bool) (bool, error) {
+// initSettings writes each default setting the database does not hold yet.
+func (s *Store) initSettings(ctx context.Context, d Defaults) error {
+	_, err := s.db.Exec(ctx, `INSERT INTO instance_settings (key, value) VALUES ('signup_open', to_jsonb($1::boolean))
+		ON CONFLICT (key) DO NOTHING`, d.SignupOpen)
+	return wrap("init settings", err)
+}
+
+// SignupOpen reports whether public sign-up is open. The setting is written when the database is
+// prepared (Prepare); a database that somehow lacks it keeps sign-up closed.
+func (s *Store) SignupOpen(ctx context.Context) (bool, error) {
 	var open bool
 	err := s.db.QueryRow(ctx, `SELECT value::boolean FROM instance_settings WHERE key = 'signup_open'`).Scan(&open)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return def, nil
+		return false, nil
 	}
 	return open, wrap("signup open", err)
 }

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -78,7 +79,23 @@ func (mg *Migrator) Close() error {
 	return dbErr
 }
 
-// Migrate applies every pending migration: the start-up path.
+// Defaults are the instance settings a new database starts with. They are written once, by the
+// first instance that prepares the database; from then on the database is the one source of truth
+// for every instance, whatever its own configuration.
+type Defaults struct {
+	SignupOpen bool // local mode opens public sign-up; a DATABASE_URL deployment keeps it closed
+}
+
+// Prepare is the start-up path: it applies every pending migration, then writes the default
+// settings that the database does not hold yet.
+func Prepare(ctx context.Context, pool *pgxpool.Pool, d Defaults) error {
+	if err := Migrate(pool); err != nil {
+		return err
+	}
+	return NewStore(pool).initSettings(ctx, d)
+}
+
+// Migrate applies every pending migration.
 func Migrate(pool *pgxpool.Pool) error {
 	mg, err := NewMigrator(pool)
 	if err != nil {

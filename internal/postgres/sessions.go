@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -141,36 +143,88 @@ type ThrottlePolicy struct {
 	Max       time.Duration // longest block
 }
 
-// ThrottledUntil returns the latest time until which any of keys is blocked (zero if none is).
-func (s *Store) ThrottledUntil(ctx context.Context, keys ...string) (time.Time, error) {
-	var until *time.Time
-	err := s.db.QueryRow(ctx, `SELECT max(blocked_until) FROM auth_throttle WHERE key = ANY($1) AND blocked_until > now()`, keys).Scan(&until)
-	if err != nil || until == nil {
-		return time.Time{}, wrap("throttled until", err)
-	}
-	return *until, nil
+// Throttle is a key with the policy it is counted under ("ip:…" or "account:…").
+type Throttle struct {
+	Key    string
+	Policy ThrottlePolicy
 }
 
-// RecordFailure counts a failed attempt for key and blocks it, with exponential back-off, once it
-// reaches the policy's threshold.
-func (s *Store) RecordFailure(ctx context.Context, key string, p ThrottlePolicy) error {
-	_, err := s.db.Exec(ctx, `INSERT INTO auth_throttle AS t (key, failures, window_start) VALUES ($1, 1, now())
-		ON CONFLICT (key) DO UPDATE SET
-			failures = CASE WHEN t.window_start < now() - $2::interval THEN 1 ELSE t.failures + 1 END,
-			window_start = CASE WHEN t.window_start < now() - $2::interval THEN now() ELSE t.window_start END`,
-		key, fmt.Sprintf("%d seconds", int(p.Window.Seconds())))
-	if err != nil {
-		return wrap("record failure", err)
-	}
-	_, err = s.db.Exec(ctx, `UPDATE auth_throttle SET blocked_until = now() + least(
-			$3::interval, $2::interval * power(2, least(failures - $4, 20))::int)
-		WHERE key = $1 AND failures >= $4`,
-		key, fmt.Sprintf("%d seconds", int(p.Base.Seconds())), fmt.Sprintf("%d seconds", int(p.Max.Seconds())), p.Threshold)
-	return wrap("record failure", err)
+// Attempt counts an attempt against every key before it is made, and reports until when the
+// attempt is refused (zero: go ahead). The keys' rows are locked in one transaction, so parallel
+// attempts are counted one after the other and no burst gets past the threshold: the attempt that
+// reaches a key's threshold starts its block at once, before its outcome is known. A refused
+// attempt counts nothing. After a successful attempt the caller calls Forget for the keys to
+// clear and Refund for the others.
+func (s *Store) Attempt(ctx context.Context, keys ...Throttle) (time.Time, error) {
+	keys = slices.Clone(keys)
+	// lock rows in one order, so two attempts sharing keys cannot deadlock
+	slices.SortFunc(keys, func(a, b Throttle) int { return strings.Compare(a.Key, b.Key) })
+	var until time.Time
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		type row struct {
+			failures    int
+			windowStart time.Time
+			blocked     *time.Time
+		}
+		var now time.Time
+		rows := make([]row, len(keys))
+		for i, k := range keys {
+			if _, err := tx.Exec(ctx, `INSERT INTO auth_throttle (key, failures, window_start) VALUES ($1, 0, now()) ON CONFLICT (key) DO NOTHING`, k.Key); err != nil {
+				return err
+			}
+			if err := tx.QueryRow(ctx, `SELECT failures, window_start, blocked_until, now() FROM auth_throttle WHERE key = $1 FOR UPDATE`, k.Key).
+				Scan(&rows[i].failures, &rows[i].windowStart, &rows[i].blocked, &now); err != nil {
+				return err
+			}
+			if b := rows[i].blocked; b != nil && b.After(now) && b.After(until) {
+				until = *b
+			}
+		}
+		if !until.IsZero() {
+			return nil // refused: nothing counted
+		}
+		for i, k := range keys {
+			r := rows[i]
+			if r.windowStart.Before(now.Add(-k.Policy.Window)) {
+				r.failures, r.windowStart = 0, now
+			}
+			r.failures++
+			var blocked *time.Time
+			if r.failures >= k.Policy.Threshold {
+				b := now.Add(k.Policy.backoff(r.failures))
+				blocked = &b
+			}
+			if _, err := tx.Exec(ctx, `UPDATE auth_throttle SET failures = $2, window_start = $3, blocked_until = $4 WHERE key = $1`,
+				k.Key, r.failures, r.windowStart, blocked); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return until, wrap("throttle attempt", err)
 }
 
-// ClearFailures forgets the failures of key (after a successful sign-in).
-func (s *Store) ClearFailures(ctx context.Context, key string) error {
+// backoff is how long a key is blocked after its nth failure in a window (n >= Threshold): Base,
+// doubled for each failure past the threshold, at most Max.
+func (p ThrottlePolicy) backoff(n int) time.Duration {
+	d := p.Base
+	for i := p.Threshold; i < n && d < p.Max; i++ {
+		d *= 2
+	}
+	return min(d, p.Max)
+}
+
+// Refund takes back an attempt that succeeded: it no longer counts towards key's threshold, and
+// a block it started is lifted if the remaining failures are under the threshold.
+func (s *Store) Refund(ctx context.Context, k Throttle) error {
+	_, err := s.db.Exec(ctx, `UPDATE auth_throttle SET failures = greatest(failures - 1, 0),
+			blocked_until = CASE WHEN failures - 1 >= $2 THEN blocked_until END
+		WHERE key = $1`, k.Key, k.Policy.Threshold)
+	return wrap("throttle refund", err)
+}
+
+// Forget clears the failures of key (an account after a successful sign-in).
+func (s *Store) Forget(ctx context.Context, key string) error {
 	_, err := s.db.Exec(ctx, `DELETE FROM auth_throttle WHERE key = $1`, key)
-	return wrap("clear failures", err)
+	return wrap("throttle forget", err)
 }

@@ -62,14 +62,16 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !account.VerifyPassword(hash, f.Get("current")) {
+	if ok, err := account.VerifyPassword(r.Context(), hash, f.Get("current")); err != nil {
+		return err
+	} else if !ok {
 		f.Fail("current", "account.password.wrong")
 	}
 	checkNewPassword(f, "password", a.user.Email, a.user.Name)
 	if !f.Valid() {
 		return s.renderAccount(w, r, http.StatusUnprocessableEntity, nil, f)
 	}
-	newHash, err := account.HashPassword(f.Get("password"))
+	newHash, err := account.HashPassword(r.Context(), f.Get("password"))
 	if err != nil {
 		return err
 	}

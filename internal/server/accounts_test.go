@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"aigrid/internal/account"
+	"aigrid/internal/config"
+	"aigrid/internal/pgtest"
 	"aigrid/internal/postgres"
 )
 
@@ -376,7 +379,7 @@ func TestSiteAdministration(t *testing.T) {
 	}
 	resp, _ = ac.post("/admin/signup", url.Values{"open": {"false"}})
 	wantRedirect(t, resp, "/admin")
-	if open, _ := a.st.SignupOpen(context.Background(), true); open {
+	if open, _ := a.st.SignupOpen(context.Background()); open {
 		t.Fatal("sign-up still open")
 	}
 	log, err := a.st.AuditLog(context.Background(), "", 100)
@@ -438,4 +441,40 @@ func TestSignUpThrottling(t *testing.T) {
 		resp, _ = c.post("/signup", url.Values{"organisation": {"Org"}, "name": {"N"}, "email": {fmt.Sprintf("s%d@example.org", i)}, "password": {testPassword}})
 	}
 	wantStatus(t, resp, "", http.StatusTooManyRequests)
+}
+
+// Two instances on one database agree on whether sign-up is open, whatever their own mode: the
+// first to prepare the database decides, and the database is the one source of truth afterwards.
+func TestInstancesAgreeOnSignUp(t *testing.T) {
+	pool := pgtest.NewPool(t)
+	local, err := config.Load(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	remote := local
+	remote.DatabaseURL = "postgres://aigrid@db.internal/aigrid"
+	if remote.LocalMode() {
+		t.Fatal("remote config in local mode")
+	}
+	check := func(open bool) {
+		t.Helper()
+		for name, cfg := range map[string]config.Config{"local": local, "DATABASE_URL": remote} {
+			ts := httptest.NewServer(New(testOptions(t, cfg, pool)))
+			resp, body := get(t, ts, "/signup")
+			ts.Close()
+			if got := strings.Contains(body, `action="/signup"`); got != open || resp.StatusCode != 200 {
+				t.Errorf("%s instance: sign-up form shown = %v (%d), want %v", name, got, resp.StatusCode, open)
+			}
+		}
+	}
+	// The remote instance starts first on a new database: sign-up closed for both.
+	if err := postgres.Prepare(context.Background(), pool, postgres.Defaults{SignupOpen: false}); err != nil {
+		t.Fatal(err)
+	}
+	check(false)
+	// An administrator opens it: open for both, and a restart in either mode keeps it so.
+	if err := postgres.NewStore(pool).SetSignupOpen(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
+	check(true)
 }

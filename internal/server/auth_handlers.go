@@ -3,8 +3,11 @@ package server
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -30,7 +33,7 @@ const (
 )
 
 func (s *Server) signupOpen(r *http.Request) (bool, error) {
-	return s.st.SignupOpen(r.Context(), s.cfg.LocalMode())
+	return s.st.SignupOpen(r.Context())
 }
 
 func (s *Server) showSignup(w http.ResponseWriter, r *http.Request) error {
@@ -61,18 +64,15 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, pages.Signup(s.globals(w, r), pages.SignupView{Form: f, Open: true}))
 		return nil
 	}
-	key := "signup:" + clientIP(r)
-	if until, err := s.st.ThrottledUntil(r.Context(), key); err != nil {
+	// every sign-up counts, successful or not
+	if until, err := s.st.Attempt(r.Context(), postgres.Throttle{Key: "signup:" + clientIP(r), Policy: signupThrottle}); err != nil {
 		return err
 	} else if !until.IsZero() {
 		f.Fail("email", "login.throttled")
 		s.render(w, r, http.StatusTooManyRequests, pages.Signup(s.globals(w, r), pages.SignupView{Form: f, Open: true}))
 		return nil
 	}
-	if err := s.st.RecordFailure(r.Context(), key, signupThrottle); err != nil {
-		return err
-	}
-	hash, err := account.HashPassword(f.Get("password"))
+	hash, err := account.HashPassword(r.Context(), f.Get("password"))
 	if err != nil {
 		return err
 	}
@@ -125,8 +125,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return fail(http.StatusUnprocessableEntity, "")
 	}
 	email := postgres.NormaliseEmail(f.Get("email"))
-	keys := []string{"ip:" + clientIP(r), "account:" + email}
-	until, err := s.st.ThrottledUntil(r.Context(), keys...)
+	ip := postgres.Throttle{Key: "ip:" + clientIP(r), Policy: ipThrottle}
+	acct := postgres.Throttle{Key: "account:" + email, Policy: accountThrottle}
+	// The attempt is counted before the password is verified, so parallel attempts cannot all be
+	// verified before the first failure is recorded.
+	until, err := s.st.Attempt(r.Context(), ip, acct)
 	if err != nil {
 		return err
 	}
@@ -137,23 +140,23 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	ok := false
 	switch {
 	case errors.Is(err, postgres.ErrNotFound):
-		account.VerifyNothing(f.Get("password"))
+		err = account.VerifyNothing(r.Context(), f.Get("password"))
 	case err != nil:
 		return err
 	default:
-		ok = account.VerifyPassword(hash, f.Get("password"))
+		ok, err = account.VerifyPassword(r.Context(), hash, f.Get("password"))
+	}
+	if err != nil {
+		return err
 	}
 	if !ok {
-		if err := s.st.RecordFailure(r.Context(), keys[0], ipThrottle); err != nil {
-			return err
-		}
-		if err := s.st.RecordFailure(r.Context(), keys[1], accountThrottle); err != nil {
-			return err
-		}
 		s.audit(r, "", "", "login.failed", nil)
 		return fail(http.StatusUnprocessableEntity, "login.invalid")
 	}
-	if err := s.st.ClearFailures(r.Context(), keys[1]); err != nil {
+	if err := s.st.Forget(r.Context(), acct.Key); err != nil {
+		return err
+	}
+	if err := s.st.Refund(r.Context(), ip); err != nil {
 		return err
 	}
 	if err := s.signIn(w, r, u.ID); err != nil {
@@ -225,7 +228,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, pages.Reset(s.globals(w, r), pages.ResetView{Form: f, Token: token, Valid: true}))
 		return nil
 	}
-	hash, err := account.HashPassword(f.Get("password"))
+	hash, err := account.HashPassword(r.Context(), f.Get("password"))
 	if err != nil {
 		return err
 	}
@@ -254,10 +257,35 @@ func (s *Server) audit(r *http.Request, actorID, orgID, action string, details m
 	}
 }
 
-// localPath keeps a redirect target on this site: anything but an absolute local path becomes def.
+// localPath keeps a redirect target on this site. Only an absolute local path is accepted: no
+// scheme, no host, nothing that starts with two slashes, and no backslash, control character or
+// white space anywhere, because browsers strip tabs and line breaks from URLs and read a backslash
+// as a slash, so "/\t/evil.example" or "/\\evil.example" would lead to another origin. Anything else
+// becomes def.
 func localPath(p, def string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
+		return def
+	}
+	if unsafeInURL(p) {
+		return def
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return def
+	}
+	// What the browser sees once percent-escapes are read must be a local path too.
+	if dec, err := url.PathUnescape(u.EscapedPath()); err != nil || strings.HasPrefix(dec, "//") || unsafeInURL(dec) {
 		return def
 	}
 	return p
+}
+
+// unsafeInURL reports a backslash, white space, control or invalid character.
+func unsafeInURL(s string) bool {
+	for _, r := range s {
+		if r <= ' ' || r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r) || r == utf8.RuneError {
+			return true
+		}
+	}
+	return false
 }

@@ -152,12 +152,12 @@ func (s *Server) stashStep(w http.ResponseWriter, r *http.Request) bool {
 	if len(kept) == 0 || len(enc) > maxStash {
 		return false
 	}
-	key := "stash:" + clientIP(r)
-	if until, err := s.st.ThrottledUntil(r.Context(), key); err != nil || !until.IsZero() {
+	until, err := s.st.Attempt(r.Context(), postgres.Throttle{Key: "stash:" + clientIP(r), Policy: stashThrottle})
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "stash answers", "err", err)
 		return false
 	}
-	if err := s.st.RecordFailure(r.Context(), key, stashThrottle); err != nil {
-		s.log.ErrorContext(r.Context(), "stash answers", "err", err)
+	if !until.IsZero() {
 		return false
 	}
 	a.session.Values[keyStash] = enc

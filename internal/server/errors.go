@@ -6,6 +6,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"aigrid/internal/account"
 	"aigrid/internal/postgres"
 	"aigrid/web/pages"
 )
@@ -36,6 +37,9 @@ func (s *Server) handle(fn handlerFunc) http.HandlerFunc {
 			s.render(w, r, http.StatusRequestEntityTooLarge, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusRequestEntityTooLarge}))
 		case errors.Is(err, errBadRequest), errors.Is(err, postgres.ErrInvalidText):
 			s.render(w, r, http.StatusBadRequest, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusBadRequest}))
+		case errors.Is(err, account.ErrBusy):
+			w.Header().Set("Retry-After", "5")
+			s.render(w, r, http.StatusServiceUnavailable, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusServiceUnavailable}))
 		case errors.Is(err, errMethodNotAllowed):
 			s.render(w, r, http.StatusMethodNotAllowed, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusMethodNotAllowed}))
 		case errors.Is(err, errCrossOrigin):

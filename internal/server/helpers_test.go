@@ -166,7 +166,7 @@ var passwordHashOnce = func() func() string {
 	var h string
 	return func() string {
 		if h == "" {
-			h, _ = account.HashPassword(testPassword)
+			h, _ = account.HashPassword(context.Background(), testPassword)
 		}
 		return h
 	}

@@ -41,6 +41,10 @@ func testOptions(tb testing.TB, cfg config.Config, pool *pgxpool.Pool) Options {
 	tb.Helper()
 	var st *postgres.Store
 	if pool != nil {
+		// the start-up path: migrations (already applied to the template) and default settings
+		if err := postgres.Prepare(context.Background(), pool, postgres.Defaults{SignupOpen: cfg.LocalMode()}); err != nil {
+			tb.Fatal(err)
+		}
 		st = postgres.NewStore(pool)
 	}
 	return Options{Config: cfg, Store: st, Questionnaire: mustQuestionnaire(tb), SessionKey: bytes.Repeat([]byte("k"), 32)}

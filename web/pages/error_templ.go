@@ -20,7 +20,7 @@ type ErrorView struct {
 
 func errorKey(status int, part string) string {
 	switch status {
-	case 400, 403, 404, 405, 413:
+	case 400, 403, 404, 405, 413, 503:
 		return "error." + strconv.Itoa(status) + "." + part
 	}
 	return "error.500." + part
