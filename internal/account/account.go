@@ -77,6 +77,9 @@ type Organisation struct {
 	ID        string
 	Name      string
 	CreatedAt time.Time
+	// AllowSelfApproval lets whoever submitted an assessment approve it too (for one-person
+	// organisations); off by default, every use is recorded in the audit log.
+	AllowSelfApproval bool
 }
 
 // Membership is a user's role in one organisation.

@@ -63,7 +63,22 @@ var (
 	ErrCommentMissing = errors.New("assessment: a comment is required")
 	ErrReadOnly       = errors.New("assessment: read-only in this status")
 	ErrArchived       = errors.New("assessment: archived")
+	ErrSelfApproval   = errors.New("assessment: the submitter cannot approve their own submission")
 )
+
+// SelfApproval tells whether approving would be a self-approval (the approver made the last
+// submission), and checks it against the organisation's setting: separation of duties refuses it
+// unless allowed, which is meant for one-person organisations. Only approval is concerned: the
+// submitter may still return or withdraw their submission, which signs off nothing.
+func SelfApproval(t Transition, actorID, submitterID string, allowed bool) (self bool, err error) {
+	if t != Approve || actorID == "" || actorID != submitterID {
+		return false, nil
+	}
+	if !allowed {
+		return true, ErrSelfApproval
+	}
+	return true, nil
+}
 
 // Apply checks a transition and returns the new status. Returning an assessment needs a comment.
 func Apply(from Status, t Transition, role account.Role, comment string) (Status, error) {

@@ -430,11 +430,34 @@ func (s *Store) AllOrganisations(ctx context.Context) ([]account.OrganisationSum
 	return list, wrap("all organisations", err)
 }
 
-// Organisation returns an organisation by ID (site administrators; members go through Membership).
+// Organisation returns an organisation by ID, with its settings (callers check membership first:
+// site administrators, or a member's own organisation).
 func (s *Store) Organisation(ctx context.Context, orgID string) (account.Organisation, error) {
 	var o account.Organisation
-	err := s.db.QueryRow(ctx, `SELECT id, name, created_at FROM organisations WHERE id = $1`, orgID).Scan(&o.ID, &o.Name, &o.CreatedAt)
+	err := s.db.QueryRow(ctx, `SELECT id, name, created_at, allow_self_approval FROM organisations WHERE id = $1`, orgID).
+		Scan(&o.ID, &o.Name, &o.CreatedAt, &o.AllowSelfApproval)
 	return o, wrap("organisation", err)
+}
+
+// OrganisationSettings are what an owner changes on the organisation settings page.
+type OrganisationSettings struct {
+	Name              string
+	AllowSelfApproval bool
+}
+
+// UpdateOrganisation changes an organisation's settings in one transaction and returns them as
+// they were just before, so that the caller records exactly what changed.
+func (s *Store) UpdateOrganisation(ctx context.Context, orgID string, set OrganisationSettings) (OrganisationSettings, error) {
+	var old OrganisationSettings
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `SELECT name, allow_self_approval FROM organisations WHERE id = $1 FOR UPDATE`, orgID).
+			Scan(&old.Name, &old.AllowSelfApproval); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE organisations SET name = $2, allow_self_approval = $3 WHERE id = $1`, orgID, set.Name, set.AllowSelfApproval)
+		return err
+	})
+	return old, wrap("update organisation", err)
 }
 
 // initSettings writes each default setting the database does not hold yet.

@@ -292,7 +292,13 @@ func (s *Store) Position(ctx context.Context, id, userID string) (string, error)
 // Transition moves an assessment through the workflow and records who did it.
 //
 // snapshot, when the assessment becomes approved, is stored as its frozen report (JSON).
-func (s *Store) Transition(ctx context.Context, orgID, id, userID string, role account.Role, t assessment.Transition, comment string, snapshot any) (assessment.Status, error) {
+//
+// Separation of duties: the member who made the last submission cannot approve it
+// (assessment.ErrSelfApproval), unless the organisation allows self-approval; then the approval
+// is recorded in the audit log (with ip, the request's address). The submitter and the setting
+// are read in the transaction that approves, under the assessment's row lock, so that a
+// concurrent submission or setting change cannot slip in between the check and the approval.
+func (s *Store) Transition(ctx context.Context, orgID, id, userID string, role account.Role, ip string, t assessment.Transition, comment string, snapshot any) (assessment.Status, error) {
 	var to assessment.Status
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		var from assessment.Status
@@ -307,6 +313,10 @@ func (s *Store) Transition(ctx context.Context, orgID, id, userID string, role a
 		if to, err = assessment.Apply(from, t, role, comment); err != nil {
 			return err
 		}
+		self, err := s.checkSelfApproval(ctx, tx, orgID, id, userID, t)
+		if err != nil {
+			return err
+		}
 		if to != assessment.Approved {
 			snapshot = nil
 		}
@@ -314,14 +324,65 @@ func (s *Store) Transition(ctx context.Context, orgID, id, userID string, role a
 			approved_report = CASE WHEN $2 = 'approved' THEN $4::jsonb ELSE approved_report END WHERE id = $1`, id, to, userID, snapshot); err != nil {
 			return err
 		}
+		if self {
+			details, _ := json.Marshal(map[string]any{"assessment": id})
+			if _, err := tx.Exec(ctx, `INSERT INTO audit_log (actor_id, organisation_id, action, details, ip)
+				VALUES ($1, $2, 'assessment.self_approve', $3, $4)`, userID, orgID, details, ip); err != nil {
+				return err
+			}
+		}
 		return s.event(ctx, tx, id, userID, string(t), from, to, comment)
 	})
-	for _, e := range []error{assessment.ErrArchived, assessment.ErrBadTransition, assessment.ErrNotPermitted, assessment.ErrCommentMissing} {
+	for _, e := range []error{assessment.ErrArchived, assessment.ErrBadTransition, assessment.ErrNotPermitted, assessment.ErrCommentMissing, assessment.ErrSelfApproval} {
 		if errors.Is(err, e) {
 			return to, err
 		}
 	}
 	return to, wrap("transition", err)
+}
+
+// checkSelfApproval applies separation of duties to a transition inside its transaction (the
+// assessment row is locked): it reports whether userID approves their own submission, and refuses
+// it unless the organisation allows it. The setting is read FOR SHARE: turning it off either
+// happens before (and is seen) or waits for this approval to commit.
+func (s *Store) checkSelfApproval(ctx context.Context, tx pgx.Tx, orgID, id, userID string, t assessment.Transition) (bool, error) {
+	if t != assessment.Approve {
+		return false, nil
+	}
+	submitter, err := lastSubmitter(ctx, tx, id)
+	if err != nil {
+		return false, err
+	}
+	if self, _ := assessment.SelfApproval(t, userID, submitter, true); !self {
+		return false, nil
+	}
+	var allowed bool
+	if err := tx.QueryRow(ctx, `SELECT allow_self_approval FROM organisations WHERE id = $1 FOR SHARE`, orgID).Scan(&allowed); err != nil {
+		return false, err
+	}
+	return assessment.SelfApproval(t, userID, submitter, allowed)
+}
+
+// lastSubmitter is the user who made the assessment's last submission for review ("" if none, or
+// if that user was deleted).
+func lastSubmitter(ctx context.Context, tx pgx.Tx, id string) (string, error) {
+	var user string
+	err := tx.QueryRow(ctx, `SELECT coalesce(actor_id::text, '') FROM assessment_events WHERE assessment_id = $1 AND kind = 'submit'
+		ORDER BY at DESC, id DESC LIMIT 1`, id).Scan(&user)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return user, err
+}
+
+// Submitter returns the user who made the last submission for review of one of orgID's
+// assessments ("" if none), for pages to tell the submitter that someone else must approve.
+func (s *Store) Submitter(ctx context.Context, orgID, id string) (string, error) {
+	var user string
+	err := s.db.QueryRow(ctx, `SELECT coalesce((SELECT coalesce(e.actor_id::text, '') FROM assessment_events e
+		WHERE e.assessment_id = a.id AND e.kind = 'submit' ORDER BY e.at DESC, e.id DESC LIMIT 1), '')
+		FROM assessments a WHERE a.id = $1 AND a.organisation_id = $2`, id, orgID).Scan(&user)
+	return user, wrap("submitter", err)
 }
 
 // Events lists an assessment's workflow and life events, newest first.

@@ -208,20 +208,54 @@ type Question struct {
 	Min            *int            `yaml:"min"`
 	Max            *int            `yaml:"max"`
 	Recommendation *Recommendation `yaml:"recommendation"`
+	// SameObligationAs names the question that carries the cap for the same legal obligation, when
+	// two sheets check one obligation: this question still counts in its sheet's score, but does not
+	// cap a level while the named question applies (scoring model 2).
+	SameObligationAs string `yaml:"same_obligation_as"`
 
 	Section *Section `yaml:"-"`
 }
 
-// Scored reports whether the question's answer counts in the maturity score.
+// Scored reports whether the question is answered on a scale of values: the shared maturity scale,
+// or a single choice whose options all carry a score. Scored questions get "don't know" and
+// "not applicable" automatically (a justification is asked for the latter).
 func (q *Question) Scored() bool {
 	switch q.Kind {
 	case KindScale:
 		return true
 	case KindSingle:
-		return len(q.Options) > 0 && q.Options[0].Score != nil
+		if len(q.Options) == 0 || q.Options[0].Score == nil {
+			return false
+		}
+		for _, o := range q.Options {
+			if o.Neutral {
+				return false
+			}
+		}
+		return true
 	}
 	return false
 }
+
+// Fact reports whether the question records a fact that only some answers turn into a gap: a
+// single or multiple choice whose options are either scored (the gaps, usually worth 0: "not
+// determined yet", "not assessed") or neutral (a fact, left out of the score). Fact questions count
+// in scores (Counted) but get no automatic "don't know" or "not applicable".
+func (q *Question) Fact() bool {
+	if q.Kind != KindSingle && q.Kind != KindMultiple {
+		return false
+	}
+	scored, neutral := false, false
+	for _, o := range q.Options {
+		scored = scored || o.Score != nil
+		neutral = neutral || o.Neutral
+	}
+	return scored && (neutral || q.Kind == KindMultiple)
+}
+
+// Counted reports whether the question's answer can count in the maturity score: a Scored question,
+// or a Fact question.
+func (q *Question) Counted() bool { return q.Scored() || q.Fact() }
 
 // Option finds one of the question's options by id.
 func (q *Question) Option(id string) *Option { return findOption(q.Options, id) }
@@ -232,6 +266,10 @@ type Option struct {
 	Label     Text     `yaml:"label"`
 	Score     *float64 `yaml:"score"`
 	Exclusive bool     `yaml:"exclusive"`
+	// Neutral marks, on a fact question, an option that records a fact and is neither a practice nor
+	// a gap: choosing it leaves the question out of the score, like "not applicable" but without a
+	// justification.
+	Neutral bool `yaml:"neutral"`
 }
 
 // NotApplicable reports whether choosing the option takes the question out of the score.

@@ -28,7 +28,7 @@ func (qn *Questionnaire) Stats() Stats {
 		seen := map[string]bool{}
 		for _, q := range s.Questions() {
 			ss.Questions++
-			if q.Scored() {
+			if q.Counted() {
 				ss.Scored++
 			}
 			if q.Recommendation != nil {

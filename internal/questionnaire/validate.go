@@ -177,6 +177,19 @@ func (qn *Questionnaire) validate() error {
 	for _, s := range qn.Sheets {
 		for i, sec := range s.Sections {
 			for _, q := range sec.Questions {
+				if id := q.SameObligationAs; id != "" {
+					at := fmt.Sprintf("sections[%d].questions[%s].same_obligation_as", i, q.ID)
+					switch t := questions[id]; {
+					case t == nil:
+						p.add(s.file, at, "unknown question %q", id)
+					case t == q:
+						p.add(s.file, at, "a question cannot name itself")
+					case t.Importance != LegalObligation || !t.Counted():
+						p.add(s.file, at, "%s is not a counted legal obligation", id)
+					case t.SameObligationAs != "":
+						p.add(s.file, at, "%s names %s in turn: name the question that caps", id, t.SameObligationAs)
+					}
+				}
 				if q.Condition != nil {
 					at := fmt.Sprintf("sections[%d].questions[%s].condition", i, q.ID)
 					checkCondition(p, s.file, at, q.Condition, q, profile, questions, qn.Scale)
@@ -322,12 +335,21 @@ func (qn *Questionnaire) validateQuestion(p *problems, f, at string, q *Question
 			p.add(f, at+".options", "a %s question needs at least two options", q.Kind)
 		}
 		seen := map[string]bool{}
-		scored := 0
+		scored, neutral := 0, 0
 		for i, o := range q.Options {
 			oat := fmt.Sprintf("%s.options[%d]", at, i)
 			checkOption(p, f, oat, o, seen)
 			if o.Score != nil {
 				scored++
+			}
+			if o.Neutral {
+				neutral++
+				if o.Score != nil {
+					p.add(f, oat+".neutral", "a neutral option takes no score")
+				}
+				if o.NotApplicable() || o.DontKnow() {
+					p.add(f, oat+".neutral", "%q cannot be neutral", o.ID)
+				}
 			}
 			if o.Exclusive && q.Kind != KindMultiple {
 				p.add(f, oat+".exclusive", "exclusive applies to multiple-choice options only")
@@ -337,10 +359,14 @@ func (qn *Questionnaire) validateQuestion(p *problems, f, at string, q *Question
 			}
 		}
 		switch {
-		case q.Kind == KindMultiple && scored > 0:
-			p.add(f, at+".options", "multiple-choice options are not scored")
-		case q.Kind == KindSingle && scored > 0 && scored < countScorable(q.Options):
-			p.add(f, at+".options", "either every option of a scored single choice has a score, or none")
+		case neutral > 0 && scored == 0:
+			p.add(f, at+".options", "neutral options belong to a fact question: give its gap options a score")
+		case scored > 0 && scored+neutral < countScorable(q.Options) && (neutral > 0 || q.Kind == KindMultiple):
+			p.add(f, at+".options", "in a fact question every option has a score (a gap) or is marked neutral")
+		case q.Kind == KindSingle && neutral == 0 && scored > 0 && scored < countScorable(q.Options):
+			p.add(f, at+".options", "either every option of a scored single choice has a score, or none (or mark the unscored ones neutral: a fact question)")
+		case q.Fact() && q.Option(OptionNotApplicable) != nil:
+			p.add(f, at+".options", "a fact question takes no not_applicable option (it would need a justification the form does not ask for)")
 		}
 	default:
 		p.add(f, at+".kind", "kind %q must be scale, single, multiple, text or number", q.Kind)
@@ -352,13 +378,16 @@ func (qn *Questionnaire) validateQuestion(p *problems, f, at string, q *Question
 		p.add(f, at+".min", "min %d is above max %d", *q.Min, *q.Max)
 	}
 
-	if q.Scored() {
+	if q.SameObligationAs != "" && (q.Importance != LegalObligation || !q.Counted()) {
+		p.add(f, at+".same_obligation_as", "only a counted legal obligation can name the question that caps for it")
+	}
+	if q.Counted() {
 		if q.Weight < 1 || q.Weight > 3 {
 			p.add(f, at+".weight", "a scored question needs a weight from 1 to 3, not %d", q.Weight)
 		}
 		r := q.Recommendation
 		if r == nil {
-			p.add(f, at+".recommendation", "a scored question needs a recommendation")
+			p.add(f, at+".recommendation", "a scored question needs a recommendation (fact questions too)")
 			return
 		}
 		if !contains(priorities, r.Priority) {

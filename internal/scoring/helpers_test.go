@@ -86,8 +86,16 @@ func recIDs(recs []scoring.Recommendation) []string {
 }
 
 // bestOption and worstOption pick, independently of the package, the scored option with the highest
-// or lowest score ("not applicable" excluded), the first one on a tie.
+// or lowest score ("not applicable" excluded), the first one on a tie. For a fact question the best
+// answer is its first neutral option (a fact, no gap).
 func bestOption(q *questionnaire.Question) *questionnaire.Option {
+	if q.Fact() {
+		for _, o := range q.Options {
+			if o.Neutral {
+				return o
+			}
+		}
+	}
 	var best *questionnaire.Option
 	for _, o := range q.Options {
 		if o.Score != nil && (best == nil || *o.Score > *best.Score) {

@@ -24,6 +24,11 @@ const (
 // obligation answered "not in place", "don't know" or with an option scoring 0), whatever its score.
 const CappedLevel = LevelEmerging
 
+// PartialCapLevel is the highest level a result can reach while it has a limiting gap (a legal
+// obligation answered "partly in place", "planned" or with an option scoring more than 0 but less
+// than 1), whatever its score.
+const PartialCapLevel = LevelDefined
+
 // LevelInfo describes a level for publication: its number, the lowest score that reaches it and its
 // name in every language.
 type LevelInfo struct {

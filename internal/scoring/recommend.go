@@ -16,7 +16,8 @@ type Recommendation struct {
 }
 
 // Recommend lists one recommendation per gap of the assessment (every applicable scored question
-// answered with an option scoring under 1; "not applicable" and unanswered questions are not gaps),
+// answered with an option scoring under 1; "not applicable", neutral and unanswered answers are not
+// gaps),
 // most urgent first: by importance (legal obligations, then CNIL good practices, then
 // recommendations), then by WeightedGap, largest first, then in question order. Each item carries its
 // SheetID: keeping the items of one sheet gives that sheet's list, in the same order.
@@ -27,7 +28,7 @@ func Recommend(qn *questionnaire.Questionnaire, profile questionnaire.Profile, a
 	}
 	var recs []rec
 	for _, c := range evaluate(qn, profile, answers) {
-		if c.opt == nil || c.opt.NotApplicable() || value(c.opt) >= 1 {
+		if c.opt == nil || c.neutral || c.opt.NotApplicable() || value(c.opt) >= 1 {
 			continue
 		}
 		g := gapOf(c, c.q.Section.Sheet)
@@ -53,8 +54,9 @@ func Recommend(qn *questionnaire.Questionnaire, profile questionnaire.Profile, a
 // fully in place: each adopted question that applies to the assessment as answered now is given its
 // best option (the one with the highest score, the first one on a tie: "in place" on the scale),
 // whatever its current answer, "not applicable" included. Ids of unknown, unscored or non-applicable
-// questions change nothing. Adopting a question can show or hide the questions whose condition
-// depends on it; the projection reflects that, as Score would once the answer is saved. The answers
+// questions change nothing, nor do fact questions (Question.Fact): settling a fact means choosing
+// which fact holds, which a projection cannot guess. Adopting a question can show or hide the
+// questions whose condition depends on it; the projection reflects that, as Score would once the answer is saved. The answers
 // given are not modified.
 func WhatIf(qn *questionnaire.Questionnaire, profile questionnaire.Profile, answers questionnaire.Answers, adopt []string) Report {
 	return Score(qn, profile, Adopt(qn, profile, answers, adopt))

@@ -10,8 +10,11 @@
 // In short: only scored questions that apply to the assessment count. A result's score is the mean
 // of the chosen options' scores weighted by the questions' weights, times 100. "Not applicable"
 // answers are left out of the score, "don't know" counts as 0 and is flagged, and unanswered
-// questions lower the completion, not the score. A legal obligation answered with an option scoring 0
-// caps the level at Emerging.
+// questions lower the completion, not the score. Fact questions (Question.Fact) count only when
+// answered with a gap option; their neutral options are left out. A legal obligation that is not
+// fully met caps the level: at Emerging when its answer is worth 0 ("not in place", "don't know"),
+// at Defined when it is worth more than 0 but less than 1 ("partly", "planned"). An obligation
+// checked on two sheets caps only one of them (Question.SameObligationAs).
 package scoring
 
 import (
@@ -23,7 +26,7 @@ import (
 
 // ModelVersion is the version of the scoring rules. It changes whenever a rule changes in a way that
 // can change a score, a level, a flag or an order; reports carry it with the content version.
-const ModelVersion = "1"
+const ModelVersion = "2"
 
 // CompletionThreshold is the completion (answered / applicable) under which a result is Incomplete:
 // its score is shown as provisional.
@@ -55,7 +58,7 @@ type Result struct {
 	// HasScore is false when no answer counts in the score: nothing applies, nothing is answered,
 	// or every answer is "not applicable".
 	HasScore bool `json:"has_score"`
-	// Level is LevelFor(Score), lowered to CappedLevel when Capped; LevelNone without a score.
+	// Level is LevelFor(Score), lowered to Cap when Capped; LevelNone without a score.
 	Level Level `json:"level"`
 	// Applicable counts the scored questions that apply to the assessment.
 	Applicable int `json:"applicable"`
@@ -63,13 +66,19 @@ type Result struct {
 	Answered int `json:"answered"`
 	// NotApplicable counts the answers "not applicable" among Answered; they are not in the score.
 	NotApplicable int `json:"not_applicable"`
+	// Neutral counts the answers among Answered that record a fact (a neutral option of a fact
+	// question); they are not in the score either.
+	Neutral int `json:"neutral"`
 	// Completion is Answered / Applicable, from 0 to 1; 1 when nothing applies.
 	Completion float64 `json:"completion"`
 	// Incomplete is true when Completion is under CompletionThreshold: the score is provisional.
 	Incomplete bool `json:"incomplete"`
-	// Capped is true when at least one blocking gap applies: the level cannot exceed CappedLevel,
-	// whether or not the score would have reached a higher one.
+	// Capped is true when at least one legal obligation is not fully met: the level cannot exceed
+	// Cap, whether or not the score would have reached a higher one.
 	Capped bool `json:"capped"`
+	// Cap is the ceiling in force: CappedLevel (Emerging) with a blocking gap, PartialCapLevel
+	// (Defined) with only limiting gaps, LevelNone when not capped.
+	Cap Level `json:"cap"`
 }
 
 // SheetResult is the result of one sheet, with its explanation.
@@ -81,9 +90,12 @@ type SheetResult struct {
 	Costs []Cost `json:"costs"`
 	// Gaps lists, in question order, the counted answers that are not fully in place (score < 1).
 	Gaps []Gap `json:"gaps"`
-	// BlockingGaps lists, in question order, the gaps on legal obligations whose option scores 0;
-	// each one caps the level.
+	// BlockingGaps lists, in question order, the gaps on legal obligations worth 0 that cap the
+	// level at CappedLevel (Emerging).
 	BlockingGaps []Gap `json:"blocking_gaps"`
+	// LimitingGaps lists, in question order, the gaps on legal obligations worth more than 0 but
+	// less than 1 ("partly", "planned") that cap the level at PartialCapLevel (Defined).
+	LimitingGaps []Gap `json:"limiting_gaps"`
 	// DontKnow lists, in question order, the applicable questions answered "don't know".
 	DontKnow []string `json:"dont_know"`
 }
@@ -103,11 +115,28 @@ type Gap struct {
 	Score      float64                  `json:"score"`     // the answer's value: the option's score (0 for "don't know"), under 1
 	Weight     int                      `json:"weight"`
 	Importance questionnaire.Importance `json:"importance"`
+	// Cap is the level this gap caps its sheet at: CappedLevel for a legal obligation worth 0,
+	// PartialCapLevel for one worth less than 1, LevelNone for any other gap and for a legal
+	// obligation whose cap is carried by another question (SameObligationAs) that applies.
+	Cap Level `json:"cap"`
 }
 
-// Blocking reports whether the gap caps the level: a legal obligation whose option scores 0
-// ("not in place", "don't know" or a single-choice option worth 0).
-func (g Gap) Blocking() bool { return g.Importance == questionnaire.LegalObligation && g.Score == 0 }
+// Blocking reports whether the gap caps the level at CappedLevel (Emerging).
+func (g Gap) Blocking() bool { return g.Cap == CappedLevel }
+
+// Limiting reports whether the gap caps the level at PartialCapLevel (Defined).
+func (g Gap) Limiting() bool { return g.Cap == PartialCapLevel }
+
+// capFor returns the level a legal obligation worth value caps its sheet at.
+func capFor(value float64) Level {
+	switch {
+	case value <= 0:
+		return CappedLevel
+	case value < 1:
+		return PartialCapLevel
+	}
+	return LevelNone
+}
 
 // WeightedGap is the weight × gap (weight × (1 − option score)) that orders recommendations of the
 // same importance.
@@ -115,10 +144,12 @@ func (g Gap) WeightedGap() float64 { return float64(g.Weight) * (1 - g.Score) }
 
 // Score scores an assessment against the questionnaire.
 //
-// A question counts when it is scored (Question.Scored) and applies (Questionnaire.Visibility for
-// the profile and answers). Its answer is valid when it holds exactly one value naming one of the
-// question's options; anything else (no value, several values, an unknown option id) leaves the
-// question unanswered. Answers for unknown questions, unscored questions or questions that do not
+// A question counts when it is counted (Question.Counted: scored or a fact question) and applies
+// (Questionnaire.Visibility for the profile and answers). The answer to a single choice or the scale
+// is valid when it holds exactly one value naming one of the question's options; the answer to a
+// multiple choice is valid when it names options only, at least one. Anything else leaves the
+// question unanswered. A multiple choice is worth its lowest chosen gap option; without one, it
+// records a neutral fact. Answers for unknown questions, uncounted questions or questions that do not
 // apply are ignored.
 func Score(qn *questionnaire.Questionnaire, profile questionnaire.Profile, answers questionnaire.Answers) Report {
 	rep := Report{ModelVersion: ModelVersion, ContentVersion: qn.Version, Sheets: []SheetResult{}}
@@ -133,36 +164,64 @@ func Score(qn *questionnaire.Questionnaire, profile questionnaire.Profile, answe
 	return rep
 }
 
-// counted is one applicable scored question and its valid answer (opt nil when unanswered).
+// counted is one applicable counted question and its valid answer (opt nil when unanswered or
+// neutral).
 type counted struct {
-	q     *questionnaire.Question
-	opt   *questionnaire.Option
-	order int // position in the questionnaire, for tie-breaks
+	q       *questionnaire.Question
+	opt     *questionnaire.Option
+	neutral bool // answered with neutral options only: a fact, left out of the score
+	nocap   bool // the question's cap is carried by another question that applies
+	order   int  // position in the questionnaire, for tie-breaks
 }
 
-// evaluate lists the applicable scored questions with their valid answers, in questionnaire order.
+// evaluate lists the applicable counted questions with their valid answers, in questionnaire order.
 func evaluate(qn *questionnaire.Questionnaire, profile questionnaire.Profile, answers questionnaire.Answers) []counted {
 	visible := qn.Visibility(profile, answers)
 	out := make([]counted, 0, len(qn.Questions()))
 	for i, q := range qn.Questions() {
-		if !q.Scored() || !visible[q.ID] {
+		if !q.Counted() || !visible[q.ID] {
 			continue
 		}
-		out = append(out, counted{q: q, opt: chosen(q, answers[q.ID]), order: i})
+		opt, neutral := chosen(q, answers[q.ID])
+		out = append(out, counted{q: q, opt: opt, neutral: neutral, order: i,
+			nocap: q.SameObligationAs != "" && visible[q.SameObligationAs]})
 	}
 	return out
 }
 
-// chosen returns the valid option of a scored question's answer, or nil.
-func chosen(q *questionnaire.Question, values []string) *questionnaire.Option {
+// chosen returns the valid option of a counted question's answer (for a multiple choice, the chosen
+// gap option worth least, the first one on a tie), or nil; neutral is true when the answer is valid
+// but names neutral options only.
+func chosen(q *questionnaire.Question, values []string) (opt *questionnaire.Option, neutral bool) {
+	if q.Kind == questionnaire.KindMultiple {
+		if len(values) == 0 {
+			return nil, false
+		}
+		for _, v := range values {
+			if q.Option(v) == nil {
+				return nil, false
+			}
+		}
+		for _, o := range q.Options { // option order, so that ties are stable
+			if (o.Score != nil || o.DontKnow()) && slices.Contains(values, o.ID) && (opt == nil || value(o) < value(opt)) {
+				opt = o
+			}
+		}
+		return opt, opt == nil
+	}
 	if len(values) != 1 {
-		return nil
+		return nil, false
 	}
 	o := q.Option(values[0])
-	if o == nil || (o.Score == nil && !o.NotApplicable() && !o.DontKnow()) {
-		return nil
+	switch {
+	case o == nil:
+		return nil, false
+	case o.Neutral:
+		return nil, true
+	case o.Score == nil && !o.NotApplicable() && !o.DontKnow():
+		return nil, false
 	}
-	return o
+	return o, false
 }
 
 // value is the score of a counted option: "don't know" is 0 whatever the content says.
@@ -175,25 +234,34 @@ func value(o *questionnaire.Option) float64 {
 
 // tally accumulates the sums behind a Result.
 type tally struct {
-	applicable, answered, na int
-	sum                      float64 // Σ weight × option score over counted answers
-	weights                  int     // Σ weight over counted answers
-	blocking                 bool
+	applicable, answered, na, neutral int
+	sum                               float64 // Σ weight × option score over counted answers
+	weights                           int     // Σ weight over counted answers
+	cap                               Level   // lowest cap in force, LevelNone if none
 }
 
 func (t *tally) add(o tally) {
 	t.applicable += o.applicable
 	t.answered += o.answered
 	t.na += o.na
+	t.neutral += o.neutral
 	t.sum += o.sum
 	t.weights += o.weights
-	t.blocking = t.blocking || o.blocking
+	t.lower(o.cap)
+}
+
+// lower brings the cap in force down to c (LevelNone changes nothing).
+func (t *tally) lower(c Level) {
+	if c != LevelNone && (t.cap == LevelNone || c < t.cap) {
+		t.cap = c
+	}
 }
 
 func (t tally) score() float64 { return 100 * t.sum / float64(t.weights) }
 
 func (t tally) result() Result {
-	r := Result{Applicable: t.applicable, Answered: t.answered, NotApplicable: t.na, Completion: 1, Capped: t.blocking}
+	r := Result{Applicable: t.applicable, Answered: t.answered, NotApplicable: t.na, Neutral: t.neutral,
+		Completion: 1, Capped: t.cap != LevelNone, Cap: t.cap}
 	if t.applicable > 0 {
 		r.Completion = float64(t.answered) / float64(t.applicable)
 	}
@@ -203,7 +271,7 @@ func (t tally) result() Result {
 		r.Score = t.score()
 		r.Level = LevelFor(r.Score)
 		if r.Capped {
-			r.Level = min(r.Level, CappedLevel)
+			r.Level = min(r.Level, r.Cap)
 		}
 	}
 	return r
@@ -211,7 +279,7 @@ func (t tally) result() Result {
 
 // scoreSheet computes a sheet's result and explanation from the evaluated questions of that sheet.
 func scoreSheet(s *questionnaire.Sheet, items []counted) (SheetResult, tally) {
-	sr := SheetResult{SheetID: s.ID, Costs: []Cost{}, Gaps: []Gap{}, BlockingGaps: []Gap{}, DontKnow: []string{}}
+	sr := SheetResult{SheetID: s.ID, Costs: []Cost{}, Gaps: []Gap{}, BlockingGaps: []Gap{}, LimitingGaps: []Gap{}, DontKnow: []string{}}
 	var t tally
 	type costAt struct {
 		Cost
@@ -223,6 +291,11 @@ func scoreSheet(s *questionnaire.Sheet, items []counted) (SheetResult, tally) {
 			continue
 		}
 		t.applicable++
+		if c.neutral {
+			t.answered++
+			t.neutral++
+			continue
+		}
 		if c.opt == nil {
 			continue
 		}
@@ -240,10 +313,13 @@ func scoreSheet(s *questionnaire.Sheet, items []counted) (SheetResult, tally) {
 		if score < 1 {
 			g := gapOf(c, s)
 			sr.Gaps = append(sr.Gaps, g)
-			if g.Blocking() {
+			switch {
+			case g.Blocking():
 				sr.BlockingGaps = append(sr.BlockingGaps, g)
-				t.blocking = true
+			case g.Limiting():
+				sr.LimitingGaps = append(sr.LimitingGaps, g)
 			}
+			t.lower(g.Cap)
 			costs = append(costs, costAt{Cost{QuestionID: c.q.ID}, c.order})
 		}
 	}
@@ -266,7 +342,7 @@ func scoreSheet(s *questionnaire.Sheet, items []counted) (SheetResult, tally) {
 }
 
 func gapOf(c counted, s *questionnaire.Sheet) Gap {
-	return Gap{
+	g := Gap{
 		SheetID:    s.ID,
 		QuestionID: c.q.ID,
 		OptionID:   c.opt.ID,
@@ -274,4 +350,8 @@ func gapOf(c counted, s *questionnaire.Sheet) Gap {
 		Weight:     c.q.Weight,
 		Importance: c.q.Importance,
 	}
+	if g.Importance == questionnaire.LegalObligation && !c.nocap {
+		g.Cap = capFor(g.Score)
+	}
+	return g
 }

@@ -43,6 +43,7 @@ type sheetWant struct {
 	costs    []scoring.Cost
 	gaps     []string
 	blocking []string
+	limiting []string
 	dontKnow []string
 }
 
@@ -58,9 +59,11 @@ func noScore(applicable, answered, na int) scoring.Result {
 var (
 	noSheet3 = sheetWant{result: noScore(0, 0, 0)}
 	sheet2   = sheetWant{
-		result: scoring.Result{Score: 400.0 / 6, HasScore: true, Level: scoring.LevelManaged, Applicable: 4, Answered: 3, Completion: 0.75, Incomplete: true},
-		costs:  []scoring.Cost{{"q2.1.1", 100.0 / 6}, {"q2.1.2", 100.0 / 6}}, // a tie: question order
-		gaps:   []string{"q2.1.1", "q2.1.2"},
+		// 66.67 would be Managed; q2.1.1, a legal obligation partly in place, caps it at Defined.
+		result:   scoring.Result{Score: 400.0 / 6, HasScore: true, Level: scoring.LevelDefined, Applicable: 4, Answered: 3, Completion: 0.75, Incomplete: true, Capped: true, Cap: scoring.LevelDefined},
+		costs:    []scoring.Cost{{"q2.1.1", 100.0 / 6}, {"q2.1.2", 100.0 / 6}}, // a tie: question order
+		gaps:     []string{"q2.1.1", "q2.1.2"},
+		limiting: []string{"q2.1.1"},
 	}
 )
 
@@ -81,7 +84,8 @@ func TestScore(t *testing.T) {
 			costs:  []scoring.Cost{{"q1.1.2", 12.5}, {"q1.1.3", 12.5}, {"q1.1.4", 6.25}},
 			gaps:   []string{"q1.1.2", "q1.1.3", "q1.1.4"},
 		}, sheet2, noSheet3},
-		overall: scoring.Result{Score: 950.0 / 14, HasScore: true, Level: scoring.LevelManaged, Applicable: 8, Answered: 7, Completion: 0.875},
+		// 67.86 would be Managed; sheet 2's limiting gap caps the overall level at Defined.
+		overall: scoring.Result{Score: 950.0 / 14, HasScore: true, Level: scoring.LevelDefined, Applicable: 8, Answered: 7, Completion: 0.875, Capped: true, Cap: scoring.LevelDefined},
 	}, {
 		name:    "not applicable is out of the score but answered",
 		profile: provider,
@@ -93,7 +97,7 @@ func TestScore(t *testing.T) {
 			gaps:   []string{"q1.1.2", "q1.1.3", "q1.1.4"},
 		}, sheet2, noSheet3},
 		// 6.5 over weights 11
-		overall: scoring.Result{Score: 650.0 / 11, HasScore: true, Level: scoring.LevelDefined, Applicable: 8, Answered: 7, NotApplicable: 1, Completion: 0.875},
+		overall: scoring.Result{Score: 650.0 / 11, HasScore: true, Level: scoring.LevelDefined, Applicable: 8, Answered: 7, NotApplicable: 1, Completion: 0.875, Capped: true, Cap: scoring.LevelDefined},
 	}, {
 		name:    "don't know counts as not in place and is listed",
 		profile: provider,
@@ -105,7 +109,7 @@ func TestScore(t *testing.T) {
 			gaps:     []string{"q1.1.2", "q1.1.3", "q1.1.4"},
 			dontKnow: []string{"q1.1.2"},
 		}, sheet2, noSheet3},
-		overall: scoring.Result{Score: 850.0 / 14, HasScore: true, Level: scoring.LevelManaged, Applicable: 8, Answered: 7, Completion: 0.875},
+		overall: scoring.Result{Score: 850.0 / 14, HasScore: true, Level: scoring.LevelDefined, Applicable: 8, Answered: 7, Completion: 0.875, Capped: true, Cap: scoring.LevelDefined},
 	}, {
 		name:    "unanswered questions lower the completion, not the score",
 		profile: provider,
@@ -133,14 +137,16 @@ func TestScore(t *testing.T) {
 		answers: answers{"q1.2.1": {"partners", "scraping"}, "q1.2.2": {"planned"}},
 		sheets: []sheetWant{
 			{
-				result: scoring.Result{Score: 25, HasScore: true, Level: scoring.LevelEmerging, Applicable: 5, Answered: 1, Completion: 0.2, Incomplete: true},
-				costs:  []scoring.Cost{{"q1.2.2", 75}},
-				gaps:   []string{"q1.2.2"},
+				// q1.2.2, a legal obligation only planned, caps at Defined: in force, above the level.
+				result:   scoring.Result{Score: 25, HasScore: true, Level: scoring.LevelEmerging, Applicable: 5, Answered: 1, Completion: 0.2, Incomplete: true, Capped: true, Cap: scoring.LevelDefined},
+				costs:    []scoring.Cost{{"q1.2.2", 75}},
+				gaps:     []string{"q1.2.2"},
+				limiting: []string{"q1.2.2"},
 			},
 			{result: noScore(2, 0, 0)},
 			noSheet3,
 		},
-		overall: scoring.Result{Score: 25, HasScore: true, Level: scoring.LevelEmerging, Applicable: 7, Answered: 1, Completion: 1.0 / 7, Incomplete: true},
+		overall: scoring.Result{Score: 25, HasScore: true, Level: scoring.LevelEmerging, Applicable: 7, Answered: 1, Completion: 1.0 / 7, Incomplete: true, Capped: true, Cap: scoring.LevelDefined},
 	}, {
 		name:    "a legal obligation not in place caps the level",
 		profile: provider,
@@ -148,7 +154,7 @@ func TestScore(t *testing.T) {
 		sheets: []sheetWant{
 			{
 				// 5 over weights 8 = 62.5 would be Managed
-				result:   scoring.Result{Score: 62.5, HasScore: true, Level: scoring.LevelEmerging, Applicable: 4, Answered: 4, Completion: 1, Capped: true},
+				result:   scoring.Result{Score: 62.5, HasScore: true, Level: scoring.LevelEmerging, Applicable: 4, Answered: 4, Completion: 1, Capped: true, Cap: scoring.LevelEmerging},
 				costs:    []scoring.Cost{{"q1.1.1", 37.5}},
 				gaps:     []string{"q1.1.1"},
 				blocking: []string{"q1.1.1"},
@@ -156,14 +162,14 @@ func TestScore(t *testing.T) {
 			{result: noScore(2, 0, 0)},
 			noSheet3,
 		},
-		overall: scoring.Result{Score: 62.5, HasScore: true, Level: scoring.LevelEmerging, Applicable: 6, Answered: 4, Completion: 4.0 / 6, Incomplete: true, Capped: true},
+		overall: scoring.Result{Score: 62.5, HasScore: true, Level: scoring.LevelEmerging, Applicable: 6, Answered: 4, Completion: 4.0 / 6, Incomplete: true, Capped: true, Cap: scoring.LevelEmerging},
 	}, {
 		name:    "a legal obligation answered don't know caps the level too",
 		profile: provider,
 		answers: answers{"q1.1.1": {"dont_know"}, "q1.1.2": {"in_place"}, "q1.1.3": {"in_place"}, "q1.1.4": {"always"}, "q2.1.3": {"in_place"}, "q2.1.4": {"in_place"}},
 		sheets: []sheetWant{
 			{
-				result:   scoring.Result{Score: 62.5, HasScore: true, Level: scoring.LevelEmerging, Applicable: 4, Answered: 4, Completion: 1, Capped: true},
+				result:   scoring.Result{Score: 62.5, HasScore: true, Level: scoring.LevelEmerging, Applicable: 4, Answered: 4, Completion: 1, Capped: true, Cap: scoring.LevelEmerging},
 				costs:    []scoring.Cost{{"q1.1.1", 37.5}},
 				gaps:     []string{"q1.1.1"},
 				blocking: []string{"q1.1.1"},
@@ -174,28 +180,30 @@ func TestScore(t *testing.T) {
 			noSheet3,
 		},
 		// 11 over weights 14 = 78.6 would be Managed; the overall result is capped by sheet 1.
-		overall: scoring.Result{Score: 1100.0 / 14, HasScore: true, Level: scoring.LevelEmerging, Applicable: 7, Answered: 6, Completion: 6.0 / 7, Capped: true},
+		overall: scoring.Result{Score: 1100.0 / 14, HasScore: true, Level: scoring.LevelEmerging, Applicable: 7, Answered: 6, Completion: 6.0 / 7, Capped: true, Cap: scoring.LevelEmerging},
 	}, {
-		name:    "a legal obligation partly in place does not cap",
+		name:    "a legal obligation partly in place caps the level at Defined (model 2)",
 		profile: provider,
 		answers: answers{"q1.1.1": {"partly"}, "q1.1.2": {"in_place"}, "q1.1.3": {"in_place"}, "q1.1.4": {"always"}},
 		sheets: []sheetWant{
 			{
-				result: scoring.Result{Score: 81.25, HasScore: true, Level: scoring.LevelOptimised, Applicable: 4, Answered: 4, Completion: 1},
-				costs:  []scoring.Cost{{"q1.1.1", 18.75}},
-				gaps:   []string{"q1.1.1"},
+				// 81.25 would be Optimised; a partly met obligation caps at Defined.
+				result:   scoring.Result{Score: 81.25, HasScore: true, Level: scoring.LevelDefined, Applicable: 4, Answered: 4, Completion: 1, Capped: true, Cap: scoring.LevelDefined},
+				costs:    []scoring.Cost{{"q1.1.1", 18.75}},
+				gaps:     []string{"q1.1.1"},
+				limiting: []string{"q1.1.1"},
 			},
 			{result: noScore(2, 0, 0)},
 			noSheet3,
 		},
-		overall: scoring.Result{Score: 81.25, HasScore: true, Level: scoring.LevelOptimised, Applicable: 6, Answered: 4, Completion: 4.0 / 6, Incomplete: true},
+		overall: scoring.Result{Score: 81.25, HasScore: true, Level: scoring.LevelDefined, Applicable: 6, Answered: 4, Completion: 4.0 / 6, Incomplete: true, Capped: true, Cap: scoring.LevelDefined},
 	}, {
 		name:    "capped is set even when the score is already below the cap",
 		profile: provider,
 		answers: answers{"q1.1.1": {"not_in_place"}, "q1.1.2": {"not_in_place"}, "q1.1.3": {"not_in_place"}, "q1.1.4": {"never"}},
 		sheets: []sheetWant{
 			{
-				result:   scoring.Result{Score: 0, HasScore: true, Level: scoring.LevelInitial, Applicable: 4, Answered: 4, Completion: 1, Capped: true},
+				result:   scoring.Result{Score: 0, HasScore: true, Level: scoring.LevelInitial, Applicable: 4, Answered: 4, Completion: 1, Capped: true, Cap: scoring.LevelEmerging},
 				costs:    []scoring.Cost{{"q1.1.1", 37.5}, {"q1.1.2", 25}, {"q1.1.4", 25}, {"q1.1.3", 12.5}},
 				gaps:     []string{"q1.1.1", "q1.1.2", "q1.1.3", "q1.1.4"},
 				blocking: []string{"q1.1.1"},
@@ -203,7 +211,7 @@ func TestScore(t *testing.T) {
 			{result: noScore(2, 0, 0)},
 			noSheet3,
 		},
-		overall: scoring.Result{Score: 0, HasScore: true, Level: scoring.LevelInitial, Applicable: 6, Answered: 4, Completion: 4.0 / 6, Incomplete: true, Capped: true},
+		overall: scoring.Result{Score: 0, HasScore: true, Level: scoring.LevelInitial, Applicable: 6, Answered: 4, Completion: 4.0 / 6, Incomplete: true, Capped: true, Cap: scoring.LevelEmerging},
 	}, {
 		name:    "every answer not applicable: no score, complete",
 		profile: provider,
@@ -230,7 +238,8 @@ func TestScore(t *testing.T) {
 			sheet2,
 			{result: scoring.Result{Score: 100, HasScore: true, Level: scoring.LevelOptimised, Applicable: 2, Answered: 1, Completion: 0.5, Incomplete: true}},
 		},
-		overall: scoring.Result{Score: 1075.0 / 15, HasScore: true, Level: scoring.LevelManaged, Applicable: 10, Answered: 8, Completion: 0.8},
+		// 71.67 would be Managed; sheet 2's limiting gap caps it at Defined.
+		overall: scoring.Result{Score: 1075.0 / 15, HasScore: true, Level: scoring.LevelDefined, Applicable: 10, Answered: 8, Completion: 0.8, Capped: true, Cap: scoring.LevelDefined},
 	}, {
 		name:    "invalid answers and answers to unscored or hidden questions are ignored",
 		profile: provider,
@@ -287,6 +296,7 @@ func TestScore(t *testing.T) {
 				}
 				check("gaps", ids(got.Gaps), want.gaps)
 				check("blocking gaps", ids(got.BlockingGaps), want.blocking)
+				check("limiting gaps", ids(got.LimitingGaps), want.limiting)
 				check("don't know", got.DontKnow, want.dontKnow)
 			}
 			if rep.Overall != tt.overall {
@@ -314,7 +324,7 @@ func TestGapDetails(t *testing.T) {
 	qn := small(t)
 	rep := scoring.Score(qn, provider, with(full, "q1.1.1", "dont_know"))
 	got := rep.Sheet("1").BlockingGaps
-	want := []scoring.Gap{{SheetID: "1", QuestionID: "q1.1.1", OptionID: "dont_know", Score: 0, Weight: 3, Importance: questionnaire.LegalObligation}}
+	want := []scoring.Gap{{SheetID: "1", QuestionID: "q1.1.1", OptionID: "dont_know", Score: 0, Weight: 3, Importance: questionnaire.LegalObligation, Cap: scoring.LevelEmerging}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("blocking gaps = %+v, want %+v", got, want)
 	}
@@ -325,11 +335,14 @@ func TestGapDetails(t *testing.T) {
 	if rep.Sheet("9") != nil {
 		t.Fatal("Sheet of an unknown id is not nil")
 	}
-	// A scored single choice whose option is worth 0 blocks like "not in place".
-	if !(scoring.Gap{Importance: questionnaire.LegalObligation, Score: 0}).Blocking() ||
-		(scoring.Gap{Importance: questionnaire.CNILGoodPractice, Score: 0}).Blocking() ||
-		(scoring.Gap{Importance: questionnaire.LegalObligation, Score: 0.25}).Blocking() {
-		t.Fatal("Blocking: a legal obligation scoring 0, and only that, blocks")
+	// Blocking and Limiting read the cap the scorer gave the gap.
+	if !(scoring.Gap{Cap: scoring.LevelEmerging}).Blocking() || (scoring.Gap{Cap: scoring.LevelDefined}).Blocking() ||
+		!(scoring.Gap{Cap: scoring.LevelDefined}).Limiting() || (scoring.Gap{}).Blocking() || (scoring.Gap{}).Limiting() {
+		t.Fatal("Blocking and Limiting disagree with Cap")
+	}
+	// A gap that is not on a legal obligation caps nothing.
+	if g.Cap != scoring.LevelNone {
+		t.Fatalf("gap of q1.1.4 caps at %d", g.Cap)
 	}
 }
 
@@ -438,8 +451,8 @@ func TestWhatIf(t *testing.T) {
 	})
 	t.Run("adopting an unanswered question answers it", func(t *testing.T) {
 		got := scoring.WhatIf(qn, provider, full, []string{"q2.1.4"}).Sheet("2").Result
-		// 1 + 0 + 3 + 3 over 9
-		want := scoring.Result{Score: 700.0 / 9, HasScore: true, Level: scoring.LevelManaged, Applicable: 4, Answered: 4, Completion: 1}
+		// 1 + 0 + 3 + 3 over 9 = 77.8 would be Managed; q2.1.1 is still partly in place: Defined.
+		want := scoring.Result{Score: 700.0 / 9, HasScore: true, Level: scoring.LevelDefined, Applicable: 4, Answered: 4, Completion: 1, Capped: true, Cap: scoring.LevelDefined}
 		if got != want {
 			t.Errorf("got %+v, want %+v", got, want)
 		}

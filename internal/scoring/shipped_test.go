@@ -60,7 +60,7 @@ func randomAnswers(r *rand.Rand, qn *questionnaire.Questionnaire, fill float64, 
 			continue
 		}
 		switch {
-		case q.Scored() && pick != nil:
+		case q.Counted() && pick != nil:
 			a[q.ID] = []string{pick(q).ID}
 		case q.Kind == questionnaire.KindText:
 			a[q.ID] = []string{"Some text."}
@@ -74,26 +74,54 @@ func randomAnswers(r *rand.Rand, qn *questionnaire.Questionnaire, fill float64, 
 }
 
 // oracle recomputes, independently of the package and in the simplest way, the weighted mean of
-// every sheet and overall (by sheet id; "" is overall) and the sheets with a blocking gap.
-func oracle(qn *questionnaire.Questionnaire, p profile, a answers) (score map[string]float64, capped map[string]bool) {
+// every sheet and overall (by sheet id; "" is overall) and the cap in force on each (scoring model
+// 2: a legal obligation worth 0 caps at Emerging, one worth less than 1 at Defined; a question whose
+// obligation is capped by another applicable question does not cap; neutral fact answers are left
+// out; a multiple choice is worth its lowest chosen gap option).
+func oracle(qn *questionnaire.Questionnaire, p profile, a answers) (score map[string]float64, caps map[string]scoring.Level) {
 	visible := qn.Visibility(p, a)
 	num, den := map[string]float64{}, map[string]float64{}
-	capped = map[string]bool{}
+	caps = map[string]scoring.Level{}
 	for _, q := range qn.Questions() {
 		v := a[q.ID]
-		if !q.Scored() || !visible[q.ID] || len(v) != 1 {
+		if !q.Counted() || !visible[q.ID] || len(v) == 0 || (q.Kind != questionnaire.KindMultiple && len(v) != 1) {
 			continue
 		}
-		o := q.Option(v[0])
-		if o == nil || o.ID == questionnaire.OptionNotApplicable {
+		val, counts := 2.0, false
+		for _, id := range v {
+			o := q.Option(id)
+			if o == nil {
+				counts = false
+				break
+			}
+			if o.ID == questionnaire.OptionNotApplicable || o.Neutral {
+				continue
+			}
+			x := 0.0
+			if o.Score != nil && o.ID != questionnaire.OptionDontKnow {
+				x = *o.Score
+			}
+			counts, val = true, min(val, x)
+		}
+		if !counts {
 			continue
 		}
 		sheet := q.Section.Sheet.ID
 		for _, k := range []string{sheet, ""} {
-			num[k] += float64(q.Weight) * *o.Score
+			num[k] += float64(q.Weight) * val
 			den[k] += float64(q.Weight)
-			if q.Importance == questionnaire.LegalObligation && *o.Score == 0 {
-				capped[k] = true
+			if q.Importance != questionnaire.LegalObligation || (q.SameObligationAs != "" && visible[q.SameObligationAs]) {
+				continue
+			}
+			c := scoring.LevelNone
+			switch {
+			case val == 0:
+				c = scoring.LevelEmerging
+			case val < 1:
+				c = scoring.LevelDefined
+			}
+			if c != scoring.LevelNone && (caps[k] == scoring.LevelNone || c < caps[k]) {
+				caps[k] = c
 			}
 		}
 	}
@@ -101,13 +129,13 @@ func oracle(qn *questionnaire.Questionnaire, p profile, a answers) (score map[st
 	for k := range den {
 		score[k] = 100 * num[k] / den[k]
 	}
-	return score, capped
+	return score, caps
 }
 
 // checkReport checks a report against the oracle and the invariants every report keeps.
 func checkReport(t *testing.T, qn *questionnaire.Questionnaire, p profile, a answers, rep scoring.Report) {
 	t.Helper()
-	want, capped := oracle(qn, p, a)
+	want, caps := oracle(qn, p, a)
 	visible := qn.Visibility(p, a)
 	check := func(id string, r scoring.Result) {
 		t.Helper()
@@ -115,20 +143,20 @@ func checkReport(t *testing.T, qn *questionnaire.Questionnaire, p profile, a ans
 		if r.HasScore != has || (has && math.Abs(r.Score-w) > 1e-9) || (!has && r.Score != 0) {
 			t.Errorf("sheet %q: score %v (%v), oracle %v (%v)", id, r.Score, r.HasScore, w, has)
 		}
-		if r.Capped != capped[id] {
-			t.Errorf("sheet %q: capped %v, oracle %v", id, r.Capped, capped[id])
+		if r.Capped != (caps[id] != scoring.LevelNone) || r.Cap != caps[id] {
+			t.Errorf("sheet %q: capped %v at %d, oracle %d", id, r.Capped, r.Cap, caps[id])
 		}
 		level := scoring.LevelNone
 		if has {
 			level = scoring.LevelFor(r.Score)
-			if capped[id] {
-				level = min(level, scoring.CappedLevel)
+			if caps[id] != scoring.LevelNone {
+				level = min(level, caps[id])
 			}
 		}
 		if r.Level != level {
 			t.Errorf("sheet %q: level %d, want %d", id, r.Level, level)
 		}
-		if r.Answered > r.Applicable || r.NotApplicable > r.Answered {
+		if r.Answered > r.Applicable || r.NotApplicable+r.Neutral > r.Answered {
 			t.Errorf("sheet %q: counts %+v", id, r)
 		}
 		wantCompletion := 1.0
@@ -149,13 +177,14 @@ func checkReport(t *testing.T, qn *questionnaire.Questionnaire, p profile, a ans
 		sum.Applicable += s.Applicable
 		sum.Answered += s.Answered
 		sum.NotApplicable += s.NotApplicable
+		sum.Neutral += s.Neutral
 
 		var applicable int
 		var dontKnow []string
 		for _, q := range sheet.Questions() {
-			if q.Scored() && visible[q.ID] {
+			if q.Counted() && visible[q.ID] {
 				applicable++
-				if slices.Equal(a[q.ID], []string{questionnaire.OptionDontKnow}) {
+				if slices.Equal(a[q.ID], []string{questionnaire.OptionDontKnow}) || (q.Kind == questionnaire.KindMultiple && slices.Contains(a[q.ID], questionnaire.OptionDontKnow) && !hasLower(q, a[q.ID])) {
 					dontKnow = append(dontKnow, q.ID)
 				}
 			}
@@ -174,7 +203,7 @@ func checkReport(t *testing.T, qn *questionnaire.Questionnaire, p profile, a ans
 		if len(s.Costs) != len(s.Gaps) || (s.HasScore && math.Abs(points-(100-s.Score)) > 1e-9) {
 			t.Errorf("sheet %s: %d costs adding up to %v for %d gaps and a score of %v", s.SheetID, len(s.Costs), points, len(s.Gaps), s.Score)
 		}
-		var blocking []scoring.Gap
+		var blocking, limiting []scoring.Gap
 		for _, g := range s.Gaps {
 			if g.Score >= 1 || g.SheetID != s.SheetID || !visible[g.QuestionID] {
 				t.Errorf("sheet %s: bad gap %+v", s.SheetID, g)
@@ -182,13 +211,16 @@ func checkReport(t *testing.T, qn *questionnaire.Questionnaire, p profile, a ans
 			if g.Blocking() {
 				blocking = append(blocking, g)
 			}
+			if g.Limiting() {
+				limiting = append(limiting, g)
+			}
 		}
-		if !slices.Equal(s.BlockingGaps, blocking) || s.Capped != (len(blocking) > 0) {
-			t.Errorf("sheet %s: blocking gaps %v, capped %v", s.SheetID, s.BlockingGaps, s.Capped)
+		if !slices.Equal(s.BlockingGaps, blocking) || !slices.Equal(s.LimitingGaps, limiting) || s.Capped != (len(blocking)+len(limiting) > 0) {
+			t.Errorf("sheet %s: blocking gaps %v, limiting gaps %v, capped %v", s.SheetID, s.BlockingGaps, s.LimitingGaps, s.Capped)
 		}
 	}
 	check("", rep.Overall)
-	if sum.Applicable != rep.Overall.Applicable || sum.Answered != rep.Overall.Answered || sum.NotApplicable != rep.Overall.NotApplicable {
+	if sum.Applicable != rep.Overall.Applicable || sum.Answered != rep.Overall.Answered || sum.NotApplicable != rep.Overall.NotApplicable || sum.Neutral != rep.Overall.Neutral {
 		t.Errorf("overall counts %+v are not the sum of the sheets' %+v", rep.Overall, sum)
 	}
 }
@@ -238,8 +270,11 @@ func TestShippedBest(t *testing.T) {
 			if s.Applicable == 0 {
 				continue
 			}
-			want := scoring.Result{Score: 100, HasScore: true, Level: scoring.LevelOptimised, Applicable: s.Applicable, Answered: s.Applicable, Completion: 1}
-			if s.Result != want || len(s.Costs)+len(s.Gaps)+len(s.BlockingGaps)+len(s.DontKnow) != 0 {
+			want := scoring.Result{Score: 100, HasScore: true, Level: scoring.LevelOptimised, Applicable: s.Applicable, Answered: s.Applicable, Neutral: s.Neutral, Completion: 1}
+			if s.Neutral == s.Applicable { // only facts apply: nothing to score
+				want.Score, want.HasScore, want.Level = 0, false, scoring.LevelNone
+			}
+			if s.Result != want || len(s.Costs)+len(s.Gaps)+len(s.BlockingGaps)+len(s.LimitingGaps)+len(s.DontKnow) != 0 {
 				t.Fatalf("seed %d, sheet %s: %+v", seed, s.SheetID, s)
 			}
 		}
@@ -268,9 +303,13 @@ func TestShippedWorst(t *testing.T) {
 			}
 			legal := false
 			for _, q := range qn.Sheets[i].Questions() {
-				legal = legal || (q.Scored() && visible[q.ID] && q.Importance == questionnaire.LegalObligation)
+				legal = legal || (q.Counted() && visible[q.ID] && q.Importance == questionnaire.LegalObligation &&
+					(q.SameObligationAs == "" || !visible[q.SameObligationAs]))
 			}
 			want := scoring.Result{Score: 0, HasScore: true, Level: scoring.LevelInitial, Applicable: s.Applicable, Answered: s.Applicable, Completion: 1, Capped: legal}
+			if legal {
+				want.Cap = scoring.CappedLevel
+			}
 			if s.Result != want || len(s.Gaps) != s.Applicable {
 				t.Fatalf("seed %d, sheet %s: %+v", seed, s.SheetID, s.Result)
 			}
@@ -443,36 +482,60 @@ func goldenProfile(qn *questionnaire.Questionnaire) profile {
 	return p
 }
 
-// The legal-obligation cap on the shipped content: from all-best answers, answering one applicable
-// legal obligation "not in place" or "don't know" caps its sheet and the overall result at
-// Emerging and lists it as the blocking gap.
+// The legal-obligation caps on the shipped content: from all-best answers, answering one applicable
+// legal obligation "not in place" or "don't know" (or its worst option) caps its sheet and the
+// overall result at Emerging and lists it as the blocking gap; "partly in place" or "planned" caps
+// them at Defined and lists it as the limiting gap. A question whose obligation is capped by another
+// question that applies caps nothing.
 func TestShippedLegalCap(t *testing.T) {
 	qn := shipped(t)
 	p := goldenProfile(qn)
 	best := randomAnswers(rng(1), qn, 1, bestOption)
 	visible := qn.Visibility(p, best)
-	var n int
+	var n, linked int
 	for _, q := range qn.Questions() {
-		if !q.Scored() || !visible[q.ID] || q.Importance != questionnaire.LegalObligation {
+		if !q.Counted() || !visible[q.ID] || q.Importance != questionnaire.LegalObligation {
 			continue
 		}
 		n++
-		for _, opt := range []string{"not_in_place", questionnaire.OptionDontKnow} {
+		nocap := q.SameObligationAs != "" && visible[q.SameObligationAs]
+		if nocap {
+			linked++
+		}
+		for _, opt := range []string{"not_in_place", questionnaire.OptionDontKnow, "partly", "planned"} {
 			if q.Option(opt) == nil {
+				if opt != "not_in_place" {
+					continue
+				}
 				opt = worstOption(q).ID
 			}
-			rep := scoring.Score(qn, p, with(best, q.ID, opt))
-			s := rep.Sheet(q.Section.Sheet.ID)
-			if !s.Capped || s.Level > scoring.CappedLevel || !rep.Overall.Capped || rep.Overall.Level > scoring.CappedLevel {
-				t.Errorf("%s %s: sheet %+v, overall %+v", q.ID, opt, s.Result, rep.Overall)
+			a := with(best, q.ID, opt)
+			if !maps.Equal(visible, qn.Visibility(p, a)) {
+				continue // the answer hides or shows follow-ups: the other properties cover it
 			}
-			if got := ids(s.BlockingGaps); !slices.Equal(got, []string{q.ID}) {
-				t.Errorf("%s %s: blocking gaps %v", q.ID, opt, got)
+			rep := scoring.Score(qn, p, a)
+			s := rep.Sheet(q.Section.Sheet.ID)
+			wantCap, wantBlocking, wantLimiting := scoring.CappedLevel, []string{q.ID}, []string(nil)
+			if opt == "partly" || opt == "planned" {
+				wantCap, wantBlocking, wantLimiting = scoring.PartialCapLevel, nil, []string{q.ID}
+			}
+			if nocap {
+				wantCap, wantBlocking, wantLimiting = scoring.LevelNone, nil, nil
+			}
+			if s.Cap != wantCap || s.Capped != (wantCap != scoring.LevelNone) || rep.Overall.Cap != wantCap ||
+				(wantCap != scoring.LevelNone && (s.Level > wantCap || rep.Overall.Level > wantCap)) {
+				t.Errorf("%s %s: sheet %+v, overall %+v, want cap %d", q.ID, opt, s.Result, rep.Overall, wantCap)
+			}
+			if got := ids(s.BlockingGaps); !slices.Equal(got, wantBlocking) {
+				t.Errorf("%s %s: blocking gaps %v, want %v", q.ID, opt, got, wantBlocking)
+			}
+			if got := ids(s.LimitingGaps); !slices.Equal(got, wantLimiting) {
+				t.Errorf("%s %s: limiting gaps %v, want %v", q.ID, opt, got, wantLimiting)
 			}
 		}
 	}
-	if n < 20 {
-		t.Fatalf("only %d legal obligations apply", n)
+	if n < 20 || linked == 0 {
+		t.Fatalf("only %d legal obligations apply, %d linked to another", n, linked)
 	}
 }
 
@@ -517,7 +580,7 @@ func TestShippedDeterminism(t *testing.T) {
 }
 
 // What-if on the shipped content: adopting every recommendation leaves no gap among the questions
-// that applied, and adopting nothing changes nothing.
+// that applied, fact questions excepted (they are not adopted), and adopting nothing changes nothing.
 func TestShippedWhatIf(t *testing.T) {
 	qn := shipped(t)
 	for seed := range uint64(100) {
@@ -530,6 +593,12 @@ func TestShippedWhatIf(t *testing.T) {
 		recs := scoring.Recommend(qn, p, a)
 		adopted := scoring.Adopt(qn, p, a, recIDs(recs))
 		for _, rec := range recs {
+			if rec.Question.Fact() { // a fact is settled by answering it, not adopted
+				if !slices.Equal(adopted[rec.QuestionID], a[rec.QuestionID]) {
+					t.Fatalf("seed %d: fact question %s adopted as %v", seed, rec.QuestionID, adopted[rec.QuestionID])
+				}
+				continue
+			}
 			if got := adopted[rec.QuestionID]; len(got) != 1 || *rec.Question.Option(got[0]).Score != 1 {
 				t.Fatalf("seed %d: %s adopted as %v", seed, rec.QuestionID, got)
 			}
@@ -538,10 +607,24 @@ func TestShippedWhatIf(t *testing.T) {
 		checkReport(t, qn, p, adopted, rep)
 		for _, s := range rep.Sheets {
 			for _, g := range s.Gaps {
-				if slices.ContainsFunc(recs, func(r scoring.Recommendation) bool { return r.QuestionID == g.QuestionID }) {
+				if slices.ContainsFunc(recs, func(r scoring.Recommendation) bool { return r.QuestionID == g.QuestionID && !r.Question.Fact() }) {
 					t.Fatalf("seed %d: %s still a gap after adoption", seed, g.QuestionID)
 				}
 			}
 		}
 	}
+}
+
+// hasLower reports whether a multiple-choice answer names a gap option worth less than "don't
+// know" would be (never: "don't know" is worth 0), or one worth 0 listed before it.
+func hasLower(q *questionnaire.Question, values []string) bool {
+	for _, o := range q.Options {
+		if o.ID == questionnaire.OptionDontKnow {
+			return false
+		}
+		if o.Score != nil && *o.Score == 0 && slices.Contains(values, o.ID) {
+			return true
+		}
+	}
+	return false
 }

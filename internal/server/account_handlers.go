@@ -130,24 +130,43 @@ func (s *Server) createOrg(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) showOrgSettings(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.st.Organisation(r.Context(), currentMembership(r).Organisation.ID)
+	if err != nil {
+		return err
+	}
 	f := components.NewForm()
-	f.Values["name"] = currentMembership(r).Organisation.Name
+	f.Values["name"] = o.Name
+	if o.AllowSelfApproval {
+		f.Values["allow_self_approval"] = "1"
+	}
 	s.render(w, r, http.StatusOK, pages.OrgSettings(s.globals(w, r), pages.OrgSettingsView{Form: f}))
 	return nil
 }
 
+// updateOrgSettings renames the organisation and sets whether a submitter may approve their own
+// assessment; each change is recorded in the audit log.
 func (s *Server) updateOrgSettings(w http.ResponseWriter, r *http.Request) error {
 	m := currentMembership(r)
 	f := formFrom(r, "name")
+	allow := r.PostFormValue("allow_self_approval") == "1"
+	if allow {
+		f.Values["allow_self_approval"] = "1"
+	}
 	requireText(f, "name", "field.organisation.missing", 200)
 	if !f.Valid() {
 		s.render(w, r, http.StatusUnprocessableEntity, pages.OrgSettings(s.globals(w, r), pages.OrgSettingsView{Form: f}))
 		return nil
 	}
-	if err := s.st.RenameOrganisation(r.Context(), m.Organisation.ID, f.Get("name")); err != nil {
+	old, err := s.st.UpdateOrganisation(r.Context(), m.Organisation.ID, postgres.OrganisationSettings{Name: f.Get("name"), AllowSelfApproval: allow})
+	if err != nil {
 		return err
 	}
-	s.audit(r, "", m.Organisation.ID, "organisation.rename", map[string]any{"from": m.Organisation.Name, "to": f.Get("name")})
+	if old.Name != f.Get("name") {
+		s.audit(r, "", m.Organisation.ID, "organisation.rename", map[string]any{"from": old.Name, "to": f.Get("name")})
+	}
+	if old.AllowSelfApproval != allow {
+		s.audit(r, "", m.Organisation.ID, "organisation.self_approval", map[string]any{"allowed": allow})
+	}
 	s.flash(w, r, "form.saved")
 	http.Redirect(w, r, "/o/"+m.Organisation.ID+"/", http.StatusSeeOther)
 	return nil

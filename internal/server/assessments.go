@@ -215,11 +215,37 @@ func (s *Server) renderOverview(w http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, pages.Overview(s.globals(w, r), pages.OverviewView{
+	v := pages.OverviewView{
 		Questionnaire: s.qn, Assessment: a, Overview: ov, Continue: s.assessmentPath(r, a.ID, "/s/"+s.resumeAt(ov, pos)),
 		Transitions: assessment.Available(a.Status, m.Role), Events: events, Form: f,
-	}))
+	}
+	if v.SelfApproval, err = s.selfApproval(r, a, v.Transitions); err != nil {
+		return err
+	}
+	s.render(w, r, status, pages.Overview(s.globals(w, r), v))
 	return nil
+}
+
+// selfApproval tells whether approving would be the current member's own submission, and whether
+// the organisation allows it, so that the page explains instead of offering a refused button. The
+// store decides again when approving.
+func (s *Server) selfApproval(r *http.Request, a assessment.Assessment, available []assessment.Transition) (pages.SelfApproval, error) {
+	m := currentMembership(r)
+	if !slices.Contains(available, assessment.Approve) {
+		return pages.NotSelfApproval, nil
+	}
+	submitter, err := s.st.Submitter(r.Context(), m.Organisation.ID, a.ID)
+	if err != nil || submitter != m.User.ID {
+		return pages.NotSelfApproval, err
+	}
+	o, err := s.st.Organisation(r.Context(), m.Organisation.ID)
+	if err != nil {
+		return pages.NotSelfApproval, err
+	}
+	if _, err := assessment.SelfApproval(assessment.Approve, m.User.ID, submitter, o.AllowSelfApproval); err != nil {
+		return pages.SelfApprovalRefused, nil
+	}
+	return pages.SelfApprovalAllowed, nil
 }
 
 // resumeAt is the step to continue at: where the user left off, else the first step with
@@ -244,7 +270,21 @@ func (s *Server) transition(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	t := assessment.Transition(r.PostFormValue("transition"))
-	comment := strings.TrimSpace(r.PostFormValue("comment." + string(t)))
+	field := "comment." + string(t)
+	comment := strings.TrimSpace(r.PostFormValue(field))
+	refuse := func(status int, name, msgKey string) error {
+		f := components.NewForm()
+		f.Values[field] = comment
+		f.Fail(name, msgKey)
+		return s.renderOverview(w, r, status, f)
+	}
+	if badField(r, field) {
+		// only return and approve show a comment box: for the others the error goes to the section
+		if t != assessment.Return && t != assessment.Approve {
+			return refuse(http.StatusUnprocessableEntity, "transition", "form.invalid_text")
+		}
+		return refuse(http.StatusUnprocessableEntity, field, "form.invalid_text")
+	}
 	var snapshot any
 	if t == assessment.Approve {
 		// freeze the score as approved: later content or model versions will not change it
@@ -254,16 +294,15 @@ func (s *Server) transition(w http.ResponseWriter, r *http.Request) error {
 		}
 		snapshot = scoring.Score(s.qn, a.Profile, assessment.Values(answers))
 	}
-	_, err = s.st.Transition(r.Context(), m.Organisation.ID, a.ID, m.User.ID, m.Role, t, comment, snapshot)
+	_, err = s.st.Transition(r.Context(), m.Organisation.ID, a.ID, m.User.ID, m.Role, clientIP(r), t, comment, snapshot)
 	switch {
 	case errors.Is(err, assessment.ErrCommentMissing):
-		f := components.NewForm()
-		f.Fail("comment."+string(t), "workflow.comment_missing")
-		return s.renderOverview(w, r, http.StatusUnprocessableEntity, f)
+		return refuse(http.StatusUnprocessableEntity, field, "workflow.comment_missing")
 	case errors.Is(err, assessment.ErrBadTransition):
-		f := components.NewForm()
-		f.Fail("transition", "workflow.not_allowed")
-		return s.renderOverview(w, r, http.StatusUnprocessableEntity, f)
+		return refuse(http.StatusUnprocessableEntity, "transition", "workflow.not_allowed")
+	case errors.Is(err, assessment.ErrSelfApproval):
+		// separation of duties: a permission refusal (403), explained on the page
+		return refuse(http.StatusForbidden, "transition", "workflow.self_approval")
 	case err != nil:
 		return workflowError(err)
 	}

@@ -137,3 +137,63 @@ func TestE2ENotApplicableJustificationToggles(t *testing.T) {
 	run(t, ctx, chromedp.Click("#a-q1-1-3-not_applicable"), chromedp.WaitVisible("#j-q1-1-3"))
 	run(t, ctx, chromedp.Click("#a-q1-1-3-partly"), chromedp.WaitNotVisible("#j-q1-1-3"))
 }
+
+// One answer to fix does not hold back the others: the valid ones are saved, the invalid one is
+// flagged beside its field and linked from the status line.
+func TestE2EAutosaveKeepsWhatIsValid(t *testing.T) {
+	tm := newTeam(t)
+	id := tm.create(tm.editor, "Chatbot", fullProfile)
+	ctx := browser(t, tm.editor)
+	run(t, ctx, chromedp.Navigate(tm.a.ts.URL+tm.path("/a/"+id+"/s/1.1")), chromedp.WaitVisible("#a-q1-1-3-partly"),
+		chromedp.Click("#a-q1-1-3-not_applicable"), chromedp.Click("#a-q1-1-1-specific_use"))
+	var msg, link, status string
+	run(t, ctx, chromedp.Poll(`document.querySelector('[data-autosave-error="q1.1.3"]') !== null`, nil, chromedp.WithPollingTimeout(20*time.Second)),
+		chromedp.Text(`[data-autosave-error="q1.1.3"]`, &msg),
+		chromedp.Text("[data-save-status]", &status),
+		chromedp.AttributeValue("[data-save-status] a", "href", &link, nil))
+	if !strings.Contains(msg, "does not apply") || link != "#autosave-error-q1-1-3" || !strings.Contains(status, "Saved, except") {
+		t.Fatalf("flag %q, status %q, link %q", msg, status, link)
+	}
+	ans, _ := tm.a.st.Answers(context.Background(), tm.org.ID, id)
+	if got := ans["q1.1.1"]; len(got.Values) != 1 || got.Values[0] != "specific_use" {
+		t.Fatalf("the valid answer was not saved: %+v", ans)
+	}
+	if ans["q1.1.3"].Answered() {
+		t.Fatal("the invalid answer was saved")
+	}
+	// fixing it clears the flag
+	run(t, ctx, chromedp.SendKeys("#j-q1-1-3", "We do not use AI in this way."),
+		chromedp.Poll(`document.querySelector('[data-autosave-error]') === null && document.querySelector("[data-save-status]").textContent === "All changes saved"`, nil, chromedp.WithPollingTimeout(20*time.Second)))
+}
+
+// Nothing moves the buttons under the pointer: with the page scrolled to its end, typing and the
+// autosave that follows leave "Save and continue" where it was.
+func TestE2ESaveButtonStaysPut(t *testing.T) {
+	tm := newTeam(t)
+	id := tm.create(tm.editor, "Chatbot", fullProfile)
+	ctx := browser(t, tm.editor)
+	top := func() float64 {
+		var y float64
+		run(t, ctx, chromedp.Evaluate(`document.querySelector('[data-testid="save-next"]').getBoundingClientRect().top`, &y))
+		return y
+	}
+	for _, width := range []int64{390, 1280} {
+		run(t, ctx, chromedp.EmulateViewport(width, 800), chromedp.Navigate(tm.a.ts.URL+tm.path("/a/"+id+"/s/1.1")), chromedp.WaitVisible("#a-q1-1-3-partly"),
+			chromedp.Evaluate(`window.scrollTo(0, document.body.scrollHeight)`, nil))
+		run(t, ctx, chromedp.Evaluate(`(function(){var t=document.querySelector('#c-q1-1-3'); t.closest('details').open=true; window.scrollTo(0, document.body.scrollHeight); return 0})()`, nil))
+		before := top()
+		// typing as a user does, without the browser scrolling to the field
+		run(t, ctx, chromedp.Evaluate(`(function(){var t=document.querySelector('#c-q1-1-3'); t.value += 'typed at the bottom'; t.dispatchEvent(new Event('input', {bubbles: true})); return 0})()`, nil))
+		afterTyping := top()
+		run(t, ctx, chromedp.Poll(`document.querySelector("[data-save-status]").textContent === "All changes saved"`, nil, chromedp.WithPollingTimeout(20*time.Second)))
+		afterSave := top()
+		// typing again after "All changes saved": the status changes once more
+		run(t, ctx, chromedp.Evaluate(`(function(){var t=document.querySelector('#c-q1-1-3'); t.value += ' and more'; t.dispatchEvent(new Event('input', {bubbles: true})); return 0})()`, nil))
+		afterMore := top()
+		// saved before leaving (unsaved changes would make the browser ask before navigating)
+		run(t, ctx, chromedp.Poll(`document.querySelector("[data-save-status]").textContent === "All changes saved"`, nil, chromedp.WithPollingTimeout(20*time.Second)))
+		if afterTyping != before || afterSave != before || afterMore != before {
+			t.Errorf("%d px: the button moved from %.0f to %.0f (typing), %.0f (saved), %.0f (typing again)", width, before, afterTyping, afterSave, afterMore)
+		}
+	}
+}

@@ -10,16 +10,11 @@ import (
 // globals gathers the page-wide values of a request.
 func (s *Server) globals(w http.ResponseWriter, r *http.Request) *components.Globals {
 	g := &components.Globals{
-		Lang:      i18n.FromRequest(r),
+		Lang:      langOf(r),
 		Nonce:     nonceFrom(r.Context()),
 		Path:      r.URL.Path,
 		RequestID: requestIDFrom(r.Context()),
-	}
-	if u := currentUser(r); u != nil {
-		g.User = u
-		if l, ok := i18n.Parse(u.Lang); ok && !hasLangCookie(r) {
-			g.Lang = l
-		}
+		User:      currentUser(r),
 	}
 	g.Membership = currentMembership(r)
 	g.Flash = s.popFlash(w, r)
@@ -27,6 +22,17 @@ func (s *Server) globals(w http.ResponseWriter, r *http.Request) *components.Glo
 		g.ContentVersion = s.qn.Version
 	}
 	return g
+}
+
+// langOf is the language of the response: the visitor's choice (cookie), else the signed-in user's
+// preference, else what the browser asks for.
+func langOf(r *http.Request) i18n.Lang {
+	if u := currentUser(r); u != nil && !hasLangCookie(r) {
+		if l, ok := i18n.Parse(u.Lang); ok {
+			return l
+		}
+	}
+	return i18n.FromRequest(r)
 }
 
 func hasLangCookie(r *http.Request) bool {

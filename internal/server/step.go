@@ -13,6 +13,7 @@ import (
 
 	"aigrid/internal/account"
 	"aigrid/internal/assessment"
+	"aigrid/internal/i18n"
 	"aigrid/internal/postgres"
 	"aigrid/internal/questionnaire"
 	"aigrid/web/components"
@@ -161,7 +162,8 @@ type autosaveResult struct {
 	Saved     bool              `json:"saved"`
 	Revisions map[string]int    `json:"revisions,omitempty"` // questions saved: their new revision…
 	Bases     map[string]string `json:"bases,omitempty"`     // …and the digest of what is now stored
-	Errors    map[string]string `json:"errors,omitempty"`
+	Errors    map[string]string `json:"errors,omitempty"`    // question ID → message key…
+	Messages  map[string]string `json:"messages,omitempty"`  // …and the message in the page's language
 	Conflicts []string          `json:"conflicts,omitempty"`
 	NotSaved  bool              `json:"not_saved,omitempty"` // a temporary failure: try again
 }
@@ -223,12 +225,19 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 		}
 		edits = append(edits, postgres.Edit{Answer: clean, Revision: sub.revision})
 	}
-	if len(invalid) > 0 {
-		if asJSON {
-			return writeJSON(w, http.StatusUnprocessableEntity, autosaveResult{Errors: invalid})
-		}
+	if len(invalid) > 0 && !asJSON {
 		s.render(w, r, http.StatusUnprocessableEntity, pages.Step(s.globals(w, r), v))
 		return nil
+	}
+	// A background save keeps what is valid: one answer to fix does not hold back the others. The
+	// answers to fix are listed, with their message, for the page to show beside each field.
+	var messages map[string]string
+	if len(invalid) > 0 {
+		lang := langOf(r)
+		messages = map[string]string{}
+		for id, key := range invalid {
+			messages[id] = i18n.T(lang, key)
+		}
 	}
 	res, err := s.st.SaveAnswers(r.Context(), m.Organisation.ID, sc.a.ID, m.User.ID, edits)
 	switch {
@@ -258,6 +267,7 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		if asJSON {
+			out.Errors, out.Messages = invalid, messages
 			return writeJSON(w, http.StatusConflict, out)
 		}
 		v.Conflicts = len(res.Conflicts)
@@ -274,12 +284,16 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 		after[a.QuestionID] = a
 	}
 	if asJSON {
-		out := autosaveResult{Saved: true, Revisions: map[string]int{}, Bases: map[string]string{}}
+		out := autosaveResult{Saved: true, Revisions: map[string]int{}, Bases: map[string]string{}, Errors: invalid, Messages: messages}
 		for _, e := range edits {
 			id := e.Answer.QuestionID
 			out.Revisions[id], out.Bases[id] = res.Revisions[id], e.Answer.Digest()
 		}
-		return writeJSON(w, http.StatusOK, out)
+		status := http.StatusOK
+		if len(invalid) > 0 {
+			status = http.StatusUnprocessableEntity // saved, except the answers listed
+		}
+		return writeJSON(w, status, out)
 	}
 	// New questions may now apply in this step (an answer switched them on): stay to show them.
 	newOv := assessment.Summarise(s.qn, sc.a.Profile, after)

@@ -34,11 +34,56 @@
   var dirty = false, saving = false, timer = null, submitting = false;
   var lang = document.documentElement.lang === "fr" ? "fr" : "en";
   var text = {
-    en: { saving: "Saving…", saved: "All changes saved", error: "Not saved: check the highlighted answers, then save.", conflict: "Someone else changed an answer: save to compare.", offline: "Not saved: connection lost. Your answers are still here.", retry: "Not saved: a temporary problem. Your answers are still here; trying again shortly." },
-    fr: { saving: "Enregistrement…", saved: "Toutes les modifications sont enregistrées", error: "Non enregistré\u00a0: vérifiez les réponses signalées, puis enregistrez.", conflict: "Quelqu’un d’autre a modifié une réponse\u00a0: enregistrez pour comparer.", offline: "Non enregistré\u00a0: connexion perdue. Vos réponses sont toujours là.", retry: "Non enregistré\u00a0: un problème temporaire. Vos réponses sont toujours là\u00a0; nouvel essai dans un instant." }
+    en: { pending: "Changes not saved yet", saving: "Saving…", saved: "All changes saved", partial: "Saved, except the answers to check (%n): ", first: "see the first one", error: "Not saved: check the answers marked in red, then save.", conflict: "Someone else changed an answer: save to compare.", offline: "Not saved: connection lost. Your answers are still here.", retry: "Not saved: a temporary problem. Trying again shortly." },
+    fr: { pending: "Modifications pas encore enregistrées", saving: "Enregistrement…", saved: "Toutes les modifications sont enregistrées", partial: "Enregistré, sauf les réponses à vérifier (%n)\u00a0: ", first: "voir la première", error: "Non enregistré\u00a0: vérifiez les réponses signalées en rouge, puis enregistrez.", conflict: "Quelqu’un d’autre a modifié une réponse\u00a0: enregistrez pour comparer.", offline: "Non enregistré\u00a0: connexion perdue. Vos réponses sont toujours là.", retry: "Non enregistré\u00a0: un problème temporaire. Nouvel essai dans un instant." }
   }[lang];
 
-  function say(msg) { if (status) { status.textContent = msg; } }
+  // The status line keeps its height whatever it says (see .save-status): nothing may move the
+  // buttons under a pointer.
+  function say(msg, link) {
+    if (!status) { return; }
+    status.textContent = msg;
+    if (link) {
+      var a = document.createElement("a");
+      a.href = "#" + link;
+      a.textContent = text.first;
+      status.appendChild(a);
+    }
+  }
+
+  function fieldsetOf(id) { return document.getElementById("q-" + id.replace(/\./g, "-")); }
+
+  // Shows the server's message beside each answer that was not saved, and clears the others.
+  function markErrors(messages) {
+    Array.prototype.forEach.call(form.querySelectorAll("[data-autosave-error]"), function (p) {
+      if (!messages || !messages[p.getAttribute("data-autosave-error")]) {
+        var fs = p.closest("fieldset");
+        if (fs) { fs.classList.remove("question--error"); }
+        p.remove();
+      }
+    });
+    var first = null;
+    Object.keys(messages || {}).forEach(function (id) {
+      var fs = fieldsetOf(id);
+      if (!fs) { return; }
+      var p = fs.querySelector('[data-autosave-error="' + id + '"]');
+      if (!p) {
+        p = document.createElement("p");
+        p.className = "field-error";
+        p.id = "autosave-error-" + id.replace(/\./g, "-");
+        p.setAttribute("data-autosave-error", id);
+        p.tabIndex = -1;
+        var legend = fs.querySelector("legend");
+        legend.parentNode.insertBefore(p, legend.nextSibling);
+      }
+      p.textContent = messages[id];
+      fs.classList.add("question--error");
+      if (!first || document.getElementById(first).compareDocumentPosition(p) & Node.DOCUMENT_POSITION_PRECEDING) {
+        first = p.id;
+      }
+    });
+    return first;
+  }
 
   function save() {
     if (saving) { schedule(); return; }
@@ -53,7 +98,7 @@
         return res.json().then(function (body) { return { status: res.status, body: body }; });
       })
       .then(function (r) {
-        if (r.status === 200 && r.body.saved) {
+        if (r.body && r.body.saved) {
           // only the questions this save wrote: the others keep the revision the page showed,
           // so a later change of theirs is still checked against a colleague's edits
           Object.keys(r.body.revisions || {}).forEach(function (id) {
@@ -62,7 +107,13 @@
             var base = form.querySelector('input[name="o.' + id + '"]');
             if (base && r.body.bases && r.body.bases[id]) { base.value = r.body.bases[id]; }
           });
-          say(dirty ? "" : text.saved);
+          var first = markErrors(r.body.messages);
+          if (first) {
+            dirty = true;
+            say(text.partial.replace("%n", Object.keys(r.body.messages).length), first);
+          } else {
+            say(dirty ? text.pending : text.saved);
+          }
         } else if (r.status === 503 || (r.body && r.body.not_saved)) {
           dirty = true;
           say(text.retry);
@@ -70,6 +121,7 @@
           timer = setTimeout(save, 10000);
         } else if (r.status === 409) {
           dirty = true;
+          markErrors(r.body && r.body.messages);
           say(text.conflict);
         } else {
           dirty = true;
@@ -87,7 +139,7 @@
 
   function changed() {
     dirty = true;
-    say("");
+    say(text.pending);
     schedule();
   }
 
