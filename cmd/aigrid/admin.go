@@ -24,6 +24,9 @@ const adminUsage = `usage:
       creates a user; the password is read from standard input (prompted on a terminal)
   aigrid admin reset-password --email EMAIL
       prints a single-use password reset link, valid for one hour
+  aigrid admin disable-two-factor --email EMAIL
+      removes a user's two-step sign-in (lost phone and recovery codes); they sign in with their
+      password and set it up again (required by their organisation, they are asked to at once)
   aigrid admin signup open|close
       opens or closes public sign-up`
 
@@ -110,6 +113,30 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 				base = strings.TrimSuffix(cfg.BaseURL.String(), "/")
 			}
 			fmt.Fprintf(stdout, "Password reset link for %s (single use, valid for one hour):\n%s/password/reset/%s\n", u.Email, base, token)
+			return nil
+		}
+	case "disable-two-factor":
+		if *email == "" {
+			return usageError(adminUsage)
+		}
+		run = func(st *postgres.Store) error {
+			u, _, err := st.UserByEmail(ctx, *email)
+			if errors.Is(err, postgres.ErrNotFound) {
+				return fmt.Errorf("no user with the e-mail address %s", *email)
+			}
+			if err != nil {
+				return err
+			}
+			if !u.TwoFactor {
+				return fmt.Errorf("%s has no two-step sign-in to remove", u.Email)
+			}
+			if err := st.DisableTwoFactor(ctx, u.ID); err != nil {
+				return err
+			}
+			if err := st.Audit(ctx, account.AuditEntry{Action: "cli.disable_two_factor", Details: map[string]any{"user": u.ID}, IP: "cli"}); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "two-step sign-in removed for %s\n", u.Email)
 			return nil
 		}
 	case "signup":

@@ -17,7 +17,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"aigrid/internal/pgtest"
+	"aigrid/internal/postgres"
 	"aigrid/migrations"
 )
 
@@ -282,6 +285,33 @@ func TestAdminCommands(t *testing.T) {
 	if err := run(ctx, []string{"admin", "reset-password", "--email", "nobody@example.org"}, env, nil, io.Discard, io.Discard); err == nil {
 		t.Fatal("reset for an unknown user succeeded")
 	}
+	// Removing a second factor: refused when there is none, done and audited when there is one.
+	if err := run(ctx, []string{"admin", "disable-two-factor", "--email", "ada@example.org"}, env, nil, io.Discard, io.Discard); err == nil ||
+		!strings.Contains(err.Error(), "no two-step sign-in") {
+		t.Fatalf("disable-two-factor without one: %v", err)
+	}
+	pool, err := pgxpool.New(ctx, env("DATABASE_URL"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	st := postgres.NewStore(pool)
+	ada, _, err := st.UserByEmail(ctx, "ada@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.EnableTwoFactor(ctx, ada.ID, []byte("sealed"), 1, [][]byte{[]byte("h")}); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"admin", "disable-two-factor", "--email", "ada@example.org"}, env, nil, &out, io.Discard); err != nil ||
+		!strings.Contains(out.String(), "two-step sign-in removed for ada@example.org") {
+		t.Fatalf("disable-two-factor: %v %q", err, out.String())
+	}
+	if _, err := st.TwoFactorOf(ctx, ada.ID); !errors.Is(err, postgres.ErrNotFound) {
+		t.Fatalf("second factor still there: %v", err)
+	}
+
 	out.Reset()
 	if err := run(ctx, []string{"admin", "signup", "close"}, env, nil, &out, io.Discard); err != nil || out.String() != "public sign-up is now closed\n" {
 		t.Fatalf("signup close: %v %q", err, out.String())

@@ -70,6 +70,7 @@ type User struct {
 	Lang              string
 	CreatedAt         time.Time
 	PasswordChangedAt time.Time
+	TwoFactor         bool // two-step sign-in is set up
 }
 
 // Organisation is a tenant: its assessments are visible to its members only.
@@ -80,6 +81,9 @@ type Organisation struct {
 	// AllowSelfApproval lets whoever submitted an assessment approve it too (for one-person
 	// organisations); off by default, every use is recorded in the audit log.
 	AllowSelfApproval bool
+	// RequireTwoFactor makes every member set up two-step sign-in before opening the
+	// organisation's pages.
+	RequireTwoFactor bool
 }
 
 // Membership is a user's role in one organisation.

@@ -21,11 +21,11 @@ func TokenHash(token string) []byte {
 	return h[:]
 }
 
-const userCols = "u.id, u.email, u.name, u.site_admin, u.lang, u.created_at, u.password_changed_at"
+const userCols = "u.id, u.email, u.name, u.site_admin, u.lang, u.created_at, u.password_changed_at, u.totp_enabled_at IS NOT NULL"
 
 func scanUser(row pgx.Row, extra ...any) (account.User, error) {
 	var u account.User
-	err := row.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.SiteAdmin, &u.Lang, &u.CreatedAt, &u.PasswordChangedAt}, extra...)...)
+	err := row.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.SiteAdmin, &u.Lang, &u.CreatedAt, &u.PasswordChangedAt, &u.TwoFactor}, extra...)...)
 	return u, err
 }
 
@@ -140,12 +140,12 @@ func (s *Store) SetSiteAdmin(ctx context.Context, userID string, admin bool) err
 	return wrap("set site admin", err)
 }
 
-const membershipCols = `o.id, o.name, o.created_at, m.role, m.created_at, ` + userCols
+const membershipCols = `o.id, o.name, o.created_at, o.require_two_factor, m.role, m.created_at, ` + userCols
 
 func scanMembership(row pgx.Row) (account.Membership, error) {
 	var m account.Membership
-	err := row.Scan(&m.Organisation.ID, &m.Organisation.Name, &m.Organisation.CreatedAt, &m.Role, &m.CreatedAt,
-		&m.User.ID, &m.User.Email, &m.User.Name, &m.User.SiteAdmin, &m.User.Lang, &m.User.CreatedAt, &m.User.PasswordChangedAt)
+	err := row.Scan(&m.Organisation.ID, &m.Organisation.Name, &m.Organisation.CreatedAt, &m.Organisation.RequireTwoFactor, &m.Role, &m.CreatedAt,
+		&m.User.ID, &m.User.Email, &m.User.Name, &m.User.SiteAdmin, &m.User.Lang, &m.User.CreatedAt, &m.User.PasswordChangedAt, &m.User.TwoFactor)
 	return m, err
 }
 
@@ -434,8 +434,8 @@ func (s *Store) AllOrganisations(ctx context.Context) ([]account.OrganisationSum
 // site administrators, or a member's own organisation).
 func (s *Store) Organisation(ctx context.Context, orgID string) (account.Organisation, error) {
 	var o account.Organisation
-	err := s.db.QueryRow(ctx, `SELECT id, name, created_at, allow_self_approval FROM organisations WHERE id = $1`, orgID).
-		Scan(&o.ID, &o.Name, &o.CreatedAt, &o.AllowSelfApproval)
+	err := s.db.QueryRow(ctx, `SELECT id, name, created_at, allow_self_approval, require_two_factor FROM organisations WHERE id = $1`, orgID).
+		Scan(&o.ID, &o.Name, &o.CreatedAt, &o.AllowSelfApproval, &o.RequireTwoFactor)
 	return o, wrap("organisation", err)
 }
 
@@ -443,6 +443,7 @@ func (s *Store) Organisation(ctx context.Context, orgID string) (account.Organis
 type OrganisationSettings struct {
 	Name              string
 	AllowSelfApproval bool
+	RequireTwoFactor  bool
 }
 
 // UpdateOrganisation changes an organisation's settings in one transaction and returns them as
@@ -450,11 +451,12 @@ type OrganisationSettings struct {
 func (s *Store) UpdateOrganisation(ctx context.Context, orgID string, set OrganisationSettings) (OrganisationSettings, error) {
 	var old OrganisationSettings
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT name, allow_self_approval FROM organisations WHERE id = $1 FOR UPDATE`, orgID).
-			Scan(&old.Name, &old.AllowSelfApproval); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT name, allow_self_approval, require_two_factor FROM organisations WHERE id = $1 FOR UPDATE`, orgID).
+			Scan(&old.Name, &old.AllowSelfApproval, &old.RequireTwoFactor); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `UPDATE organisations SET name = $2, allow_self_approval = $3 WHERE id = $1`, orgID, set.Name, set.AllowSelfApproval)
+		_, err := tx.Exec(ctx, `UPDATE organisations SET name = $2, allow_self_approval = $3, require_two_factor = $4 WHERE id = $1`,
+			orgID, set.Name, set.AllowSelfApproval, set.RequireTwoFactor)
 		return err
 	})
 	return old, wrap("update organisation", err)

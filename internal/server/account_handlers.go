@@ -139,6 +139,9 @@ func (s *Server) showOrgSettings(w http.ResponseWriter, r *http.Request) error {
 	if o.AllowSelfApproval {
 		f.Values["allow_self_approval"] = "1"
 	}
+	if o.RequireTwoFactor {
+		f.Values["require_two_factor"] = "1"
+	}
 	s.render(w, r, http.StatusOK, pages.OrgSettings(s.globals(w, r), pages.OrgSettingsView{Form: f}))
 	return nil
 }
@@ -152,12 +155,20 @@ func (s *Server) updateOrgSettings(w http.ResponseWriter, r *http.Request) error
 	if allow {
 		f.Values["allow_self_approval"] = "1"
 	}
+	require2FA := r.PostFormValue("require_two_factor") == "1"
+	if require2FA {
+		f.Values["require_two_factor"] = "1"
+		// the owner sets it up first, so that requiring it never locks them out
+		if !m.User.TwoFactor {
+			f.Fail("require_two_factor", "org.require_two_factor.self_first")
+		}
+	}
 	requireText(f, "name", "field.organisation.missing", 200)
 	if !f.Valid() {
 		s.render(w, r, http.StatusUnprocessableEntity, pages.OrgSettings(s.globals(w, r), pages.OrgSettingsView{Form: f}))
 		return nil
 	}
-	old, err := s.st.UpdateOrganisation(r.Context(), m.Organisation.ID, postgres.OrganisationSettings{Name: f.Get("name"), AllowSelfApproval: allow})
+	old, err := s.st.UpdateOrganisation(r.Context(), m.Organisation.ID, postgres.OrganisationSettings{Name: f.Get("name"), AllowSelfApproval: allow, RequireTwoFactor: require2FA})
 	if err != nil {
 		return err
 	}
@@ -166,6 +177,9 @@ func (s *Server) updateOrgSettings(w http.ResponseWriter, r *http.Request) error
 	}
 	if old.AllowSelfApproval != allow {
 		s.audit(r, "", m.Organisation.ID, "organisation.self_approval", map[string]any{"allowed": allow})
+	}
+	if old.RequireTwoFactor != require2FA {
+		s.audit(r, "", m.Organisation.ID, "organisation.require_two_factor", map[string]any{"required": require2FA})
 	}
 	s.flash(w, r, "form.saved")
 	http.Redirect(w, r, "/o/"+m.Organisation.ID+"/", http.StatusSeeOther)

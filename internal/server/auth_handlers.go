@@ -159,6 +159,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err := s.st.Refund(r.Context(), ip); err != nil {
 		return err
 	}
+	if u.TwoFactor {
+		// the password was right: the code comes next, and only then a signed-in session
+		s.audit(r, u.ID, "", "login.password_ok", nil)
+		return s.awaitCode(w, r, u, next)
+	}
 	if err := s.signIn(w, r, u.ID); err != nil {
 		return err
 	}

@@ -87,6 +87,9 @@ func (s *Server) authorise(rule access, h handlerFunc) handlerFunc {
 			if !m.Role.Can(rule.perm) {
 				return errForbidden
 			}
+			if m.Organisation.RequireTwoFactor && !m.User.TwoFactor {
+				return errTwoFactorRequired
+			}
 			r = r.WithContext(context.WithValue(r.Context(), membershipKey{}, &m))
 		}
 		return h(w, r)

@@ -37,6 +37,8 @@ func (s *Server) handle(fn handlerFunc) http.HandlerFunc {
 			s.render(w, r, http.StatusRequestEntityTooLarge, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusRequestEntityTooLarge}))
 		case errors.Is(err, errBadRequest), errors.Is(err, postgres.ErrInvalidText):
 			s.render(w, r, http.StatusBadRequest, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusBadRequest}))
+		case errors.Is(err, errTwoFactorRequired):
+			http.Redirect(w, r, "/account/2fa", http.StatusSeeOther)
 		case errors.Is(err, account.ErrBusy):
 			w.Header().Set("Retry-After", "5")
 			s.render(w, r, http.StatusServiceUnavailable, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusServiceUnavailable}))

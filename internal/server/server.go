@@ -3,12 +3,14 @@ package server
 
 import (
 	"context"
-	"github.com/go-chi/chi/v5"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/go-chi/chi/v5"
+
+	"aigrid/internal/account"
 	"aigrid/internal/config"
 	"aigrid/internal/postgres"
 	"aigrid/internal/questionnaire"
@@ -21,8 +23,9 @@ type Server struct {
 	st       *postgres.Store
 	qn       *questionnaire.Questionnaire
 	sessions *sessionStore
-	rules    map[string]access // "METHOD /pattern" → authorisation rule
-	router   chi.Routes        // for tests that walk every route
+	box      *account.SecretBox // seals TOTP secrets at rest
+	rules    map[string]access  // "METHOD /pattern" → authorisation rule
+	router   chi.Routes         // for tests that walk every route
 	mux      http.Handler
 }
 
@@ -32,7 +35,7 @@ type Options struct {
 	Logger        *slog.Logger
 	Store         *postgres.Store
 	Questionnaire *questionnaire.Questionnaire
-	SessionKey    []byte // signs session cookies; at least 32 bytes
+	SessionKey    []byte // signs session cookies and (through a derived key) seals TOTP secrets; at least 32 bytes
 }
 
 // New builds the server and its routes.
@@ -42,6 +45,11 @@ func New(o Options) *Server {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	s.sessions = newSessionStore(o.Store, o.SessionKey, o.Config.Secure())
+	box, err := account.NewSecretBox(o.SessionKey)
+	if err != nil {
+		panic(err) // AES-256 with a derived 32-byte key cannot fail
+	}
+	s.box = box
 	s.mux = s.routes()
 	return s
 }
