@@ -84,6 +84,9 @@ type Organisation struct {
 	// RequireTwoFactor makes every member set up two-step sign-in before opening the
 	// organisation's pages.
 	RequireTwoFactor bool
+	// RequireSSO refuses password sign-in to members (site administrators excepted): they sign
+	// in with the instance's OpenID Connect provider.
+	RequireSSO bool
 }
 
 // Membership is a user's role in one organisation.

@@ -24,6 +24,16 @@ type Config struct {
 	LogLevel    slog.Level // AIGRID_LOG_LEVEL: debug, info, warn, error
 	LogFormat   string     // AIGRID_LOG_FORMAT: text or json
 	ContentDir  string     // AIGRID_CONTENT_DIR: questionnaire files to use instead of the embedded ones
+	OIDC        *OIDC      // single sign-on; nil when AIGRID_OIDC_ISSUER is unset
+}
+
+// OIDC configures single sign-on with an OpenID Connect provider (authorization code flow).
+type OIDC struct {
+	Issuer         string   // AIGRID_OIDC_ISSUER: https URL (http only on a loopback address)
+	ClientID       string   // AIGRID_OIDC_CLIENT_ID
+	ClientSecret   string   // AIGRID_OIDC_CLIENT_SECRET: never logged
+	Name           string   // AIGRID_OIDC_NAME: shown on the sign-in button
+	AllowedDomains []string // AIGRID_OIDC_ALLOWED_DOMAINS: e-mail domains allowed to sign in (all when empty)
 }
 
 // Variables lists every variable Load reads, with its default, for documentation and tests.
@@ -36,6 +46,11 @@ var Variables = []struct{ Name, Default, Doc string }{
 	{"AIGRID_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"AIGRID_LOG_FORMAT", "text", "text or json"},
 	{"AIGRID_CONTENT_DIR", "", "directory of questionnaire YAML files overriding the embedded content"},
+	{"AIGRID_OIDC_ISSUER", "", "OpenID Connect issuer URL: turns on single sign-on"},
+	{"AIGRID_OIDC_CLIENT_ID", "", "client ID registered at the OpenID provider"},
+	{"AIGRID_OIDC_CLIENT_SECRET", "", "client secret registered at the OpenID provider"},
+	{"AIGRID_OIDC_NAME", "single sign-on", "name of the provider on the sign-in button (e.g. Entra ID, ProConnect)"},
+	{"AIGRID_OIDC_ALLOWED_DOMAINS", "", "comma-separated e-mail domains allowed to sign in with the provider (all when empty)"},
 }
 
 // Load reads the configuration through getenv.
@@ -124,10 +139,44 @@ func Load(getenv func(string) string) (Config, error) {
 
 	c.ContentDir = get("AIGRID_CONTENT_DIR")
 
+	if issuer := get("AIGRID_OIDC_ISSUER"); issuer != "" {
+		o := &OIDC{Issuer: issuer, ClientID: get("AIGRID_OIDC_CLIENT_ID"), ClientSecret: get("AIGRID_OIDC_CLIENT_SECRET"), Name: get("AIGRID_OIDC_NAME")}
+		u, err := url.Parse(issuer)
+		switch {
+		case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
+			bad("AIGRID_OIDC_ISSUER", "%q must be an absolute https:// URL", issuer)
+		case u.Scheme == "http" && !isLoopback(u.Hostname()):
+			bad("AIGRID_OIDC_ISSUER", "%q must use https:// (http:// is accepted only on a loopback address, for testing)", issuer)
+		}
+		if o.ClientID == "" {
+			bad("AIGRID_OIDC_CLIENT_ID", "required when AIGRID_OIDC_ISSUER is set")
+		}
+		if o.ClientSecret == "" {
+			bad("AIGRID_OIDC_CLIENT_SECRET", "required when AIGRID_OIDC_ISSUER is set")
+		}
+		for _, d := range strings.Split(get("AIGRID_OIDC_ALLOWED_DOMAINS"), ",") {
+			if d = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(d), "@"))); d != "" {
+				if strings.ContainsAny(d, "@/ ") || !strings.Contains(d, ".") {
+					bad("AIGRID_OIDC_ALLOWED_DOMAINS", "%q is not a domain name", d)
+				}
+				o.AllowedDomains = append(o.AllowedDomains, d)
+			}
+		}
+		c.OIDC = o
+	}
+
 	if len(errs) > 0 {
 		return Config{}, fmt.Errorf("config: %w", errors.Join(errs...))
 	}
 	return c, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // LocalMode reports whether aigrid runs its own PostgreSQL cluster.
@@ -162,8 +211,18 @@ func (c Config) LogValue() slog.Value {
 		slog.String("addr", c.Addr), slog.String("database", db), slog.String("data_dir", c.DataDir),
 		slog.String("base_url", base), slog.Bool("session_key_set", c.SessionKey != nil),
 		slog.String("log_level", c.LogLevel.String()), slog.String("log_format", c.LogFormat),
-		slog.String("content_dir", c.ContentDir),
+		slog.String("content_dir", c.ContentDir), slog.Any("oidc", c.OIDC),
 	)
+}
+
+// LogValue shows the provider, never the client secret.
+func (o *OIDC) LogValue() slog.Value {
+	if o == nil {
+		return slog.StringValue("off")
+	}
+	return slog.GroupValue(slog.String("issuer", o.Issuer), slog.String("client_id", o.ClientID),
+		slog.Bool("client_secret_set", o.ClientSecret != ""), slog.String("name", o.Name),
+		slog.String("allowed_domains", strings.Join(o.AllowedDomains, ",")))
 }
 
 // redacted replaces every secret in a redacted database URL.

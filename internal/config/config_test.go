@@ -152,3 +152,41 @@ func TestRedactDatabaseURL(t *testing.T) {
 		t.Fatalf("URL without a secret changed: %q", got)
 	}
 }
+
+func TestOIDC(t *testing.T) {
+	c, err := config.Load(env(map[string]string{}))
+	if err != nil || c.OIDC != nil {
+		t.Fatalf("single sign-on on by default: %+v, %v", c.OIDC, err)
+	}
+	c, err = config.Load(env(map[string]string{"AIGRID_OIDC_ISSUER": "https://login.example.org/realms/dpo", "AIGRID_OIDC_CLIENT_ID": "aigrid",
+		"AIGRID_OIDC_CLIENT_SECRET": "s3cr3t-value", "AIGRID_OIDC_NAME": "Keycloak", "AIGRID_OIDC_ALLOWED_DOMAINS": " Example.org, @hopital.fr "}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.OIDC == nil || c.OIDC.Name != "Keycloak" || strings.Join(c.OIDC.AllowedDomains, "|") != "example.org|hopital.fr" {
+		t.Fatalf("%+v", c.OIDC)
+	}
+	var buf bytes.Buffer
+	slog.New(slog.NewTextHandler(&buf, nil)).Info("config", "config", c)
+	if strings.Contains(buf.String(), "s3cr3t-value") || !strings.Contains(buf.String(), "login.example.org") {
+		t.Fatalf("log line: %s", buf.String())
+	}
+	for _, tc := range []struct {
+		vars map[string]string
+		want string
+	}{
+		{map[string]string{"AIGRID_OIDC_ISSUER": "http://login.example.org", "AIGRID_OIDC_CLIENT_ID": "a", "AIGRID_OIDC_CLIENT_SECRET": "b"}, "AIGRID_OIDC_ISSUER"},
+		{map[string]string{"AIGRID_OIDC_ISSUER": "login.example.org", "AIGRID_OIDC_CLIENT_ID": "a", "AIGRID_OIDC_CLIENT_SECRET": "b"}, "AIGRID_OIDC_ISSUER"},
+		{map[string]string{"AIGRID_OIDC_ISSUER": "https://login.example.org"}, "AIGRID_OIDC_CLIENT_ID"},
+		{map[string]string{"AIGRID_OIDC_ISSUER": "https://login.example.org", "AIGRID_OIDC_CLIENT_ID": "a"}, "AIGRID_OIDC_CLIENT_SECRET"},
+		{map[string]string{"AIGRID_OIDC_ISSUER": "https://login.example.org", "AIGRID_OIDC_CLIENT_ID": "a", "AIGRID_OIDC_CLIENT_SECRET": "b", "AIGRID_OIDC_ALLOWED_DOMAINS": "a@b.org"}, "AIGRID_OIDC_ALLOWED_DOMAINS"},
+	} {
+		if _, err := config.Load(env(tc.vars)); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err = %v, want it to name %s", tc.vars, err, tc.want)
+		}
+	}
+	// http is accepted on loopback only (a provider started by the tests)
+	if _, err := config.Load(env(map[string]string{"AIGRID_OIDC_ISSUER": "http://127.0.0.1:9998", "AIGRID_OIDC_CLIENT_ID": "a", "AIGRID_OIDC_CLIENT_SECRET": "b"})); err != nil {
+		t.Fatal(err)
+	}
+}

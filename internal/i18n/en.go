@@ -513,4 +513,17 @@ var en = map[string]string{
 	"org.require_two_factor":            "Require two-step sign-in for every member",
 	"org.require_two_factor.hint":       "Members who have not set it up are asked to do so before they can open the organisation's pages. Every change is recorded in the audit log.",
 	"org.require_two_factor.self_first": "Set up two-step sign-in for your own account first, on your account page: otherwise this setting would lock you out.",
+	// single sign-on
+	"sso.button":           "Sign in with %s",
+	"sso.or":               "or with your e-mail address and password",
+	"sso.expired":          "The single sign-on did not finish in time, or was started in another browser. Please try again.",
+	"sso.refused":          "Single sign-on did not succeed: the provider refused it or its answer could not be checked. Please try again, or contact your administrator.",
+	"sso.domain":           "Your e-mail address is not one this aigrid accepts for single sign-on. Contact your administrator.",
+	"sso.unverified":       "Your provider did not confirm your e-mail address, so aigrid cannot create or link an account for it. Contact your administrator.",
+	"sso.required":         "Your organisation requires single sign-on: use the single sign-on button above.",
+	"sso.link.title":       "Link your account",
+	"sso.link.lead":        "An aigrid account already uses the address %s. Enter its password once to link it to %s; afterwards single sign-on opens it directly.",
+	"sso.link.submit":      "Link and sign in",
+	"org.require_sso":      "Require members to sign in with %s",
+	"org.require_sso.hint": "Members then cannot sign in with a password (site administrators can). Every change is recorded in the audit log.",
 }

@@ -513,4 +513,17 @@ var fr = map[string]string{
 	"org.require_two_factor":            "Exiger la connexion en deux étapes de tous les membres",
 	"org.require_two_factor.hint":       "Les membres qui ne l’ont pas activée doivent le faire avant d’accéder aux pages de l’organisation. Chaque changement est consigné dans le journal d’audit.",
 	"org.require_two_factor.self_first": "Activez d’abord la connexion en deux étapes pour votre propre compte, sur la page de votre compte : sinon ce réglage vous bloquerait.",
+	// single sign-on
+	"sso.button":           "Se connecter avec %s",
+	"sso.or":               "ou avec votre adresse électronique et votre mot de passe",
+	"sso.expired":          "L’authentification unique n’a pas abouti à temps, ou a été commencée dans un autre navigateur. Veuillez réessayer.",
+	"sso.refused":          "L’authentification unique a échoué : le fournisseur l’a refusée ou sa réponse n’a pas pu être vérifiée. Réessayez, ou contactez votre administrateur.",
+	"sso.domain":           "Votre adresse électronique ne fait pas partie de celles que cette instance d’aigrid accepte pour l’authentification unique. Contactez votre administrateur.",
+	"sso.unverified":       "Votre fournisseur n’a pas confirmé votre adresse électronique : aigrid ne peut donc ni créer ni associer de compte pour elle. Contactez votre administrateur.",
+	"sso.required":         "Votre organisation exige l’authentification unique : utilisez le bouton de connexion unique ci-dessus.",
+	"sso.link.title":       "Associer votre compte",
+	"sso.link.lead":        "Un compte aigrid utilise déjà l’adresse %s. Saisissez une fois son mot de passe pour l’associer à %s ; ensuite, l’authentification unique l’ouvrira directement.",
+	"sso.link.submit":      "Associer et se connecter",
+	"org.require_sso":      "Exiger des membres la connexion avec %s",
+	"org.require_sso.hint": "Les membres ne peuvent alors plus se connecter avec un mot de passe (les administrateurs du site le peuvent). Chaque changement est consigné dans le journal d’audit.",
 }

@@ -434,8 +434,8 @@ func (s *Store) AllOrganisations(ctx context.Context) ([]account.OrganisationSum
 // site administrators, or a member's own organisation).
 func (s *Store) Organisation(ctx context.Context, orgID string) (account.Organisation, error) {
 	var o account.Organisation
-	err := s.db.QueryRow(ctx, `SELECT id, name, created_at, allow_self_approval, require_two_factor FROM organisations WHERE id = $1`, orgID).
-		Scan(&o.ID, &o.Name, &o.CreatedAt, &o.AllowSelfApproval, &o.RequireTwoFactor)
+	err := s.db.QueryRow(ctx, `SELECT id, name, created_at, allow_self_approval, require_two_factor, sso_required FROM organisations WHERE id = $1`, orgID).
+		Scan(&o.ID, &o.Name, &o.CreatedAt, &o.AllowSelfApproval, &o.RequireTwoFactor, &o.RequireSSO)
 	return o, wrap("organisation", err)
 }
 
@@ -444,6 +444,7 @@ type OrganisationSettings struct {
 	Name              string
 	AllowSelfApproval bool
 	RequireTwoFactor  bool
+	RequireSSO        bool
 }
 
 // UpdateOrganisation changes an organisation's settings in one transaction and returns them as
@@ -451,12 +452,12 @@ type OrganisationSettings struct {
 func (s *Store) UpdateOrganisation(ctx context.Context, orgID string, set OrganisationSettings) (OrganisationSettings, error) {
 	var old OrganisationSettings
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT name, allow_self_approval, require_two_factor FROM organisations WHERE id = $1 FOR UPDATE`, orgID).
-			Scan(&old.Name, &old.AllowSelfApproval, &old.RequireTwoFactor); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT name, allow_self_approval, require_two_factor, sso_required FROM organisations WHERE id = $1 FOR UPDATE`, orgID).
+			Scan(&old.Name, &old.AllowSelfApproval, &old.RequireTwoFactor, &old.RequireSSO); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `UPDATE organisations SET name = $2, allow_self_approval = $3, require_two_factor = $4 WHERE id = $1`,
-			orgID, set.Name, set.AllowSelfApproval, set.RequireTwoFactor)
+		_, err := tx.Exec(ctx, `UPDATE organisations SET name = $2, allow_self_approval = $3, require_two_factor = $4, sso_required = $5 WHERE id = $1`,
+			orgID, set.Name, set.AllowSelfApproval, set.RequireTwoFactor, set.RequireSSO)
 		return err
 	})
 	return old, wrap("update organisation", err)

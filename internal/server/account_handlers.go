@@ -142,7 +142,10 @@ func (s *Server) showOrgSettings(w http.ResponseWriter, r *http.Request) error {
 	if o.RequireTwoFactor {
 		f.Values["require_two_factor"] = "1"
 	}
-	s.render(w, r, http.StatusOK, pages.OrgSettings(s.globals(w, r), pages.OrgSettingsView{Form: f}))
+	if o.RequireSSO {
+		f.Values["require_sso"] = "1"
+	}
+	s.render(w, r, http.StatusOK, pages.OrgSettings(s.globals(w, r), s.orgSettingsView(f)))
 	return nil
 }
 
@@ -155,6 +158,10 @@ func (s *Server) updateOrgSettings(w http.ResponseWriter, r *http.Request) error
 	if allow {
 		f.Values["allow_self_approval"] = "1"
 	}
+	requireSSO := s.ssoEnabled() && r.PostFormValue("require_sso") == "1"
+	if requireSSO {
+		f.Values["require_sso"] = "1"
+	}
 	require2FA := r.PostFormValue("require_two_factor") == "1"
 	if require2FA {
 		f.Values["require_two_factor"] = "1"
@@ -165,10 +172,10 @@ func (s *Server) updateOrgSettings(w http.ResponseWriter, r *http.Request) error
 	}
 	requireText(f, "name", "field.organisation.missing", 200)
 	if !f.Valid() {
-		s.render(w, r, http.StatusUnprocessableEntity, pages.OrgSettings(s.globals(w, r), pages.OrgSettingsView{Form: f}))
+		s.render(w, r, http.StatusUnprocessableEntity, pages.OrgSettings(s.globals(w, r), s.orgSettingsView(f)))
 		return nil
 	}
-	old, err := s.st.UpdateOrganisation(r.Context(), m.Organisation.ID, postgres.OrganisationSettings{Name: f.Get("name"), AllowSelfApproval: allow, RequireTwoFactor: require2FA})
+	old, err := s.st.UpdateOrganisation(r.Context(), m.Organisation.ID, postgres.OrganisationSettings{Name: f.Get("name"), AllowSelfApproval: allow, RequireTwoFactor: require2FA, RequireSSO: requireSSO})
 	if err != nil {
 		return err
 	}
@@ -180,6 +187,9 @@ func (s *Server) updateOrgSettings(w http.ResponseWriter, r *http.Request) error
 	}
 	if old.RequireTwoFactor != require2FA {
 		s.audit(r, "", m.Organisation.ID, "organisation.require_two_factor", map[string]any{"required": require2FA})
+	}
+	if old.RequireSSO != requireSSO {
+		s.audit(r, "", m.Organisation.ID, "organisation.require_sso", map[string]any{"required": requireSSO})
 	}
 	s.flash(w, r, "form.saved")
 	http.Redirect(w, r, "/o/"+m.Organisation.ID+"/", http.StatusSeeOther)
@@ -346,4 +356,12 @@ func (s *Server) setSignup(w http.ResponseWriter, r *http.Request) error {
 	s.flash(w, r, "form.saved")
 	http.Redirect(w, r, "/admin", http.StatusSeeOther)
 	return nil
+}
+
+func (s *Server) orgSettingsView(f *components.Form) pages.OrgSettingsView {
+	v := pages.OrgSettingsView{Form: f}
+	if s.ssoEnabled() {
+		v.SSO = s.sso.cfg.Name
+	}
+	return v
 }

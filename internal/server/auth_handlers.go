@@ -101,7 +101,8 @@ func (s *Server) showLogin(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	g := s.globals(w, r)
-	v := pages.LoginView{Form: components.NewForm(), Next: r.URL.Query().Get("next"), SignupOpen: open, Message: g.Flash}
+	v := s.loginView(components.NewForm(), r.URL.Query().Get("next"), open)
+	v.Message = g.Flash
 	g.Flash = ""
 	s.render(w, r, http.StatusOK, pages.Login(g, v))
 	return nil
@@ -118,7 +119,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		s.render(w, r, status, pages.Login(s.globals(w, r), pages.LoginView{Form: f, Next: r.PostFormValue("next"), SignupOpen: open}))
+		s.render(w, r, status, pages.Login(s.globals(w, r), s.loginView(f, r.PostFormValue("next"), open)))
 		return nil
 	}
 	if !f.Valid() {
@@ -159,6 +160,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err := s.st.Refund(r.Context(), ip); err != nil {
 		return err
 	}
+	if !u.SiteAdmin && s.ssoEnabled() {
+		// an organisation of the user may require single sign-on: the password is not enough
+		if req, err := s.st.RequiresSSO(r.Context(), u.ID); err != nil {
+			return err
+		} else if req {
+			s.audit(r, u.ID, "", "login.sso_required", nil)
+			return fail(http.StatusForbidden, "sso.required")
+		}
+	}
 	if u.TwoFactor {
 		// the password was right: the code comes next, and only then a signed-in session
 		s.audit(r, u.ID, "", "login.password_ok", nil)
@@ -183,17 +193,33 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request, userID string) e
 }
 
 // logout ends the session server-side and clears the cookie.
+// logout ends the aigrid session server-side and clears the cookie; a session opened with single
+// sign-on then goes on to the provider's sign-out (RP-initiated logout) when it offers one.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	a := authFrom(r.Context())
 	if a.user != nil {
 		s.audit(r, a.user.ID, "", "logout", nil)
 	}
+	idToken, _ := a.session.Values[keyIDToken].(string)
 	a.session.Options.MaxAge = -1
 	if err := a.session.Save(r, w); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	to := "/"
+	if u := s.ssoLogoutURL(r, idToken); u != "" {
+		to = u
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
+}
+
+// loginView is the sign-in page's view, with the single sign-on button when configured.
+func (s *Server) loginView(f *components.Form, next string, signupOpen bool) pages.LoginView {
+	v := pages.LoginView{Form: f, Next: next, SignupOpen: signupOpen}
+	if s.ssoEnabled() {
+		v.SSO = s.sso.cfg.Name
+	}
+	return v
 }
 
 func (s *Server) showForgot(w http.ResponseWriter, r *http.Request) error {

@@ -87,7 +87,8 @@ func (s *Server) authorise(rule access, h handlerFunc) handlerFunc {
 			if !m.Role.Can(rule.perm) {
 				return errForbidden
 			}
-			if m.Organisation.RequireTwoFactor && !m.User.TwoFactor {
+			// a second factor is asked of password sign-ins; the provider handles single sign-on's
+			if m.Organisation.RequireTwoFactor && !m.User.TwoFactor && !signedInWithSSO(r) {
 				return errTwoFactorRequired
 			}
 			r = r.WithContext(context.WithValue(r.Context(), membershipKey{}, &m))
@@ -177,3 +178,9 @@ var stepPath = regexp.MustCompile(`^/o/[^/]+/a/[^/]+/s/([^/]+)$`)
 
 // newToken returns a random, URL-safe single-use token.
 func newToken() string { return rand.Text() + rand.Text() }
+
+// signedInWithSSO reports whether the session was opened with single sign-on.
+func signedInWithSSO(r *http.Request) bool {
+	a := authFrom(r.Context())
+	return a != nil && a.user != nil && stringValue(a.session.Values[keyIDToken]) != ""
+}

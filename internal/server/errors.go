@@ -39,6 +39,10 @@ func (s *Server) handle(fn handlerFunc) http.HandlerFunc {
 			s.render(w, r, http.StatusBadRequest, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusBadRequest}))
 		case errors.Is(err, errTwoFactorRequired):
 			http.Redirect(w, r, "/account/2fa", http.StatusSeeOther)
+		case errors.Is(err, errSSOUnavailable):
+			s.log.WarnContext(r.Context(), "single sign-on unavailable", "err", err, "request_id", requestIDFrom(r.Context()))
+			w.Header().Set("Retry-After", "30")
+			s.render(w, r, http.StatusServiceUnavailable, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusServiceUnavailable}))
 		case errors.Is(err, account.ErrBusy):
 			w.Header().Set("Retry-After", "5")
 			s.render(w, r, http.StatusServiceUnavailable, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusServiceUnavailable}))

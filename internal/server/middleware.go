@@ -89,7 +89,7 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self' 'nonce-"+nonce+"'; "+
 			"style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "+
-			"form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+			"form-action 'self'"+s.formActionExtra+"; frame-ancestors 'none'; base-uri 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")

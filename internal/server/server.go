@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -24,9 +25,13 @@ type Server struct {
 	qn       *questionnaire.Questionnaire
 	sessions *sessionStore
 	box      *account.SecretBox // seals TOTP secrets at rest
-	rules    map[string]access  // "METHOD /pattern" → authorisation rule
-	router   chi.Routes         // for tests that walk every route
-	mux      http.Handler
+	sso      *ssoClient         // nil unless single sign-on is configured
+	// formActionExtra widens the CSP's form-action to the single sign-on provider's origin: a
+	// form's redirect to the provider (sign-in button, sign-out) is checked against it too
+	formActionExtra string
+	rules           map[string]access // "METHOD /pattern" → authorisation rule
+	router          chi.Routes        // for tests that walk every route
+	mux             http.Handler
 }
 
 // Options are the server's dependencies.
@@ -50,6 +55,13 @@ func New(o Options) *Server {
 		panic(err) // AES-256 with a derived 32-byte key cannot fail
 	}
 	s.box = box
+	if o.Config.OIDC != nil {
+		s.sso = &ssoClient{cfg: o.Config.OIDC}
+		if u, err := url.Parse(o.Config.OIDC.Issuer); err == nil {
+			s.sso.origin = u.Scheme + "://" + u.Host
+			s.formActionExtra = " " + s.sso.origin
+		}
+	}
 	s.mux = s.routes()
 	return s
 }

@@ -1,0 +1,59 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+
+	"aigrid/internal/account"
+)
+
+// UserByIdentity returns the account linked to an OpenID Connect identity (issuer and subject),
+// and records that it was used: ErrNotFound when none is linked.
+func (s *Store) UserByIdentity(ctx context.Context, issuer, subject string) (account.User, error) {
+	u, err := scanUser(s.db.QueryRow(ctx, `WITH used AS (
+			UPDATE user_identities SET last_used_at = now() WHERE issuer = $1 AND subject = $2 RETURNING user_id)
+		SELECT `+userCols+` FROM users u JOIN used ON used.user_id = u.id`, issuer, subject))
+	return u, wrap("user by identity", err)
+}
+
+// LinkIdentity links an OpenID Connect identity to an existing account.
+func (s *Store) LinkIdentity(ctx context.Context, userID, issuer, subject, email string) error {
+	_, err := s.db.Exec(ctx, `INSERT INTO user_identities (issuer, subject, user_id, email) VALUES ($1, $2, $3, $4)`,
+		issuer, subject, userID, NormaliseEmail(email))
+	return wrap("link identity", err)
+}
+
+// CreateUserWithIdentity creates an account without a password for a person signing in with
+// OpenID Connect, linked to their identity, in one transaction. ErrEmailTaken if an account
+// already uses the address (the person must then prove that account's password to link it).
+func (s *Store) CreateUserWithIdentity(ctx context.Context, email, name, lang, issuer, subject string) (account.User, error) {
+	var u account.User
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		var err error
+		u, err = scanUser(tx.QueryRow(ctx, `INSERT INTO users AS u (email, name, password_hash, lang) VALUES ($1, $2, '', $3) RETURNING `+
+			userCols, NormaliseEmail(email), name, lang))
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO user_identities (issuer, subject, user_id, email) VALUES ($1, $2, $3, $4)`,
+			issuer, subject, u.ID, NormaliseEmail(email))
+		return err
+	})
+	if err = wrap("create user with identity", err); errors.Is(err, ErrConflict) {
+		return u, account.ErrEmailTaken
+	}
+	return u, err
+}
+
+// RequiresSSO reports whether an organisation of the user requires single sign-on.
+func (s *Store) RequiresSSO(ctx context.Context, userID string) (bool, error) {
+	var req bool
+	err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM memberships m JOIN organisations o ON o.id = m.organisation_id
+		WHERE m.user_id = $1 AND o.sso_required)`, userID).Scan(&req)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	return req, wrap("requires SSO", err)
+}

@@ -1,0 +1,359 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/zitadel/oidc/v3/example/server/exampleop"
+	"github.com/zitadel/oidc/v3/example/server/storage"
+	"golang.org/x/text/language"
+
+	"aigrid/internal/account"
+	"aigrid/internal/config"
+	"aigrid/internal/pgtest"
+	"aigrid/internal/postgres"
+)
+
+// The tests run a real OpenID Provider: zitadel/oidc's (an OpenID-certified library), with its
+// example in-memory storage and login form, on a loopback port. Nothing of the protocol is faked:
+// discovery, the authorization code flow with PKCE, the token endpoint, signed ID tokens, the
+// user info endpoint and end_session.
+
+// opUsers are the provider's people.
+type opUsers map[string]*storage.User
+
+func (u opUsers) GetUserByID(id string) *storage.User { return u[id] }
+func (u opUsers) GetUserByUsername(name string) *storage.User {
+	for _, x := range u {
+		if x.Username == name {
+			return x
+		}
+	}
+	return nil
+}
+func (u opUsers) ExampleClientID() string { return "service" }
+
+func opUser(id, email string, verified bool) *storage.User {
+	return &storage.User{ID: id, Username: id, Password: "provider password", FirstName: strings.ToUpper(id[:1]) + id[1:], LastName: "Test",
+		Email: email, EmailVerified: verified, PreferredLanguage: language.English}
+}
+
+type ssoEnv struct {
+	*app
+	issuer string
+}
+
+// newSSOApp starts a provider and an aigrid configured to use it (with cfgFn's changes).
+func newSSOApp(t *testing.T, cfgFn func(*config.OIDC)) *ssoEnv {
+	t.Helper()
+	opSrv := httptest.NewUnstartedServer(nil)
+	appSrv := httptest.NewUnstartedServer(nil)
+	issuer := "http://" + opSrv.Listener.Addr().String() + "/"
+	appURL := "http://" + appSrv.Listener.Addr().String()
+
+	users := opUsers{
+		"ada": opUser("ada", "ada@example.org", true),
+		"bob": opUser("bob", "bob@example.org", true),
+		"eve": opUser("eve", "eve@example.org", false),
+		"mal": opUser("mal", "mal@elsewhere.test", true),
+	}
+	client := storage.WebClient("aigrid", "client secret", appURL+"/login/sso/callback")
+	st := storage.NewStorageWithClients(users, map[string]*storage.Client{"aigrid": client})
+	opSrv.Config.Handler = exampleop.SetupServer(issuer, st, nil, false)
+	opSrv.Start()
+	t.Cleanup(opSrv.Close)
+
+	cfg, err := config.Load(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.OIDC = &config.OIDC{Issuer: issuer, ClientID: "aigrid", ClientSecret: "client secret", Name: "Test SSO"}
+	if cfgFn != nil {
+		cfgFn(cfg.OIDC)
+	}
+	o := testOptions(t, cfg, pgtest.NewPool(t))
+	s := New(o)
+	appSrv.Config.Handler = s
+	appSrv.Start()
+	t.Cleanup(appSrv.Close)
+	return &ssoEnv{app: &app{t: t, s: s, ts: appSrv, st: o.Store}, issuer: issuer}
+}
+
+var opAuthRequestRe = regexp.MustCompile(`name="id" value="([^"]+)"`)
+
+// follow follows redirects across aigrid and the provider, as a browser would, and returns the
+// last response and the URL it came from.
+func follow(t *testing.T, c *client, resp *http.Response, body string) (*http.Response, string, *url.URL) {
+	t.Helper()
+	at := resp.Request.URL
+	for i := 0; resp.StatusCode >= 300 && resp.StatusCode < 400; i++ {
+		if i > 10 {
+			t.Fatal("too many redirects")
+		}
+		next, err := at.Parse(resp.Header.Get("Location"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequest("GET", next.String(), nil)
+		resp, body = c.do(req)
+		at = next
+	}
+	return resp, body, at
+}
+
+// ssoSignIn goes through the provider's login form as user and returns aigrid's final answer
+// (the redirect of a successful sign-in is not followed).
+func (e *ssoEnv) ssoSignIn(c *client, user, next string) (*http.Response, string) {
+	t := e.t.(*testing.T)
+	t.Helper()
+	resp, body := c.get("/login/sso?next=" + url.QueryEscape(next))
+	if resp.StatusCode != http.StatusFound || !strings.HasPrefix(resp.Header.Get("Location"), e.issuer) {
+		t.Fatalf("start: %d → %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	loc, _ := url.Parse(resp.Header.Get("Location"))
+	for _, p := range []string{"code_challenge_method", "code_challenge", "state", "nonce"} {
+		if loc.Query().Get(p) == "" {
+			t.Fatalf("authorization request without %s: %s", p, loc)
+		}
+	}
+	_, body, at := follow(t, c, resp, body)
+	m := opAuthRequestRe.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no login form at the provider (%s): %.500s", at, body)
+	}
+	form := url.Values{"id": {m[1]}, "username": {user}, "password": {"provider password"}}
+	loginURL, _ := at.Parse("/login/username")
+	req, _ := http.NewRequest("POST", loginURL.String(), strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, body = c.do(req)
+	// provider → its callback → aigrid's callback; stop at aigrid's answer
+	at = req.URL
+	for resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		next, _ := at.Parse(resp.Header.Get("Location"))
+		if next.Host == e.ts.Listener.Addr().String() && next.Path != "/login/sso/callback" {
+			return resp, body
+		}
+		req, _ := http.NewRequest("GET", next.String(), nil)
+		resp, body = c.do(req)
+		at = next
+	}
+	return resp, body
+}
+
+func (e *ssoEnv) auditCount(action string) int { return auditCount(e.t.(*testing.T), e.app, action) }
+
+func TestSSOCreatesAnAccountAndSignsIn(t *testing.T) {
+	e := newSSOApp(t, nil)
+	c := e.client()
+	resp, body := c.get("/login")
+	wantStatus(t, resp, body, http.StatusOK)
+	if !strings.Contains(body, "Sign in with Test SSO") {
+		t.Fatal("the sign-in page has no single sign-on button")
+	}
+	resp, _ = e.ssoSignIn(c, "ada", "/about")
+	wantRedirect(t, resp, "/about")
+	resp, body = c.get("/account")
+	wantStatus(t, resp, body, http.StatusOK)
+	if !strings.Contains(body, "ada@example.org") {
+		t.Fatal("signed in as someone else")
+	}
+	u, _, err := e.st.UserByEmail(context.Background(), "ada@example.org")
+	if err != nil || u.Name != "Ada Test" {
+		t.Fatalf("created account %+v, %v", u, err)
+	}
+	// no password was set: password sign-in cannot open it
+	resp, _ = e.client().post("/login", url.Values{"email": {"ada@example.org"}, "password": {""}})
+	wantStatus(t, resp, "", http.StatusUnprocessableEntity)
+
+	// Signing in again opens the same account.
+	c2 := e.client()
+	resp, _ = e.ssoSignIn(c2, "ada", "/orgs")
+	wantRedirect(t, resp, "/orgs")
+	var n int
+	e.st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM users WHERE email = 'ada@example.org'`).Scan(&n)
+	if n != 1 || e.auditCount("sso.account_created") != 1 || e.auditCount("login") != 2 {
+		t.Fatalf("%d accounts, %d created, %d sign-ins", n, e.auditCount("sso.account_created"), e.auditCount("login"))
+	}
+
+	// Signing out ends the aigrid session and goes on to the provider's sign-out.
+	resp, _ = c2.post("/logout", nil)
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), e.issuer) ||
+		!strings.Contains(resp.Header.Get("Location"), "id_token_hint=") {
+		t.Fatalf("sign-out: %d → %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	resp, _ = c2.get("/account")
+	wantRedirect(t, resp, "/login")
+}
+
+// An identity whose address belongs to an existing account is linked only once that account's
+// password is proven.
+func TestSSOLinksAnExistingAccountWithItsPassword(t *testing.T) {
+	e := newSSOApp(t, nil)
+	bob := e.mustUser("bob@example.org", "Bob Builder")
+	e.mustOrg(bob, "Bob's org")
+	c := e.client()
+	resp, _ := e.ssoSignIn(c, "bob", "/orgs")
+	wantRedirect(t, resp, "/login/sso/link")
+	resp, body := c.get("/login/sso/link")
+	wantStatus(t, resp, body, http.StatusOK)
+	if !strings.Contains(body, "bob@example.org") {
+		t.Fatal("the link page does not name the address")
+	}
+	resp, _ = c.get("/account")
+	wantRedirect(t, resp, "/login")
+	resp, body = c.post("/login/sso/link", url.Values{"password": {"not the password"}})
+	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+	resp, _ = c.post("/login/sso/link", url.Values{"password": {testPassword}})
+	wantRedirect(t, resp, "/orgs")
+	resp, body = c.get("/account")
+	wantStatus(t, resp, body, http.StatusOK)
+	if e.auditCount("sso.linked") != 1 || e.auditCount("sso.link_failed") != 1 {
+		t.Fatal("linking not audited")
+	}
+	// next time, straight in
+	resp, _ = e.ssoSignIn(e.client(), "bob", "/orgs")
+	wantRedirect(t, resp, "/orgs")
+}
+
+func TestSSORefusals(t *testing.T) {
+	e := newSSOApp(t, func(o *config.OIDC) { o.AllowedDomains = []string{"example.org"} })
+	// an address the provider did not verify
+	resp, body := e.ssoSignIn(e.client(), "eve", "/orgs")
+	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+	if !strings.Contains(body, "did not confirm your e-mail address") {
+		t.Errorf("unverified address: %.300s", body)
+	}
+	// a domain outside AIGRID_OIDC_ALLOWED_DOMAINS
+	resp, body = e.ssoSignIn(e.client(), "mal", "/orgs")
+	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+	if !strings.Contains(body, "not one this aigrid accepts") {
+		t.Errorf("other domain: %.300s", body)
+	}
+	var n int
+	e.st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM users`).Scan(&n)
+	if n != 0 {
+		t.Fatalf("%d accounts created", n)
+	}
+	// a callback without a sign-in in progress, or with another state
+	c := e.client()
+	resp, body = c.get("/login/sso/callback?code=x&state=y")
+	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+	c.get("/login/sso")
+	resp, body = c.get("/login/sso/callback?code=x&state=forged")
+	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+	if e.auditCount("login.sso_failed") != 4 {
+		t.Errorf("%d failures audited, want 4", e.auditCount("login.sso_failed"))
+	}
+}
+
+// An invitation followed by a single sign-on joins the organisation.
+func TestSSOFromAnInvitation(t *testing.T) {
+	e := newSSOApp(t, nil)
+	owner := e.mustUser("owner@example.org", "Owner")
+	o := e.mustOrg(owner, "Clinique du Parc")
+	token := newToken()
+	if err := e.st.CreateInvitation(context.Background(), o.ID, owner.ID, "", account.Editor, postgres.TokenHash(token), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	c := e.client()
+	resp, _ := e.ssoSignIn(c, "ada", "/invite/"+token)
+	wantRedirect(t, resp, "/invite/"+token)
+	resp, _ = c.post("/invite/"+token, nil)
+	wantRedirect(t, resp, "/o/"+o.ID+"/")
+	resp, body := c.get("/o/" + o.ID + "/")
+	wantStatus(t, resp, body, http.StatusOK)
+}
+
+// An organisation can require single sign-on: its members' passwords no longer sign them in,
+// site administrators excepted.
+func TestOrganisationRequiresSSO(t *testing.T) {
+	e := newSSOApp(t, nil)
+	bob := e.mustUser("bob@example.org", "Bob")
+	o := e.mustOrg(bob, "Clinique du Parc")
+	admin := e.mustUser("admin@example.org", "Admin")
+	if err := e.st.SetSiteAdmin(context.Background(), admin.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	e.mustMember(o, admin, account.Viewer)
+	c := e.client()
+	c.login(bob.Email, testPassword)
+	resp, body := c.get("/o/" + o.ID + "/settings")
+	wantStatus(t, resp, body, http.StatusOK)
+	if !strings.Contains(body, "Require members to sign in with Test SSO") {
+		t.Fatal("the setting is not offered")
+	}
+	resp, _ = c.post("/o/"+o.ID+"/settings", url.Values{"name": {"Clinique du Parc"}, "require_sso": {"1"}})
+	wantRedirect(t, resp, "/o/"+o.ID+"/")
+	if e.auditCount("organisation.require_sso") != 1 {
+		t.Fatal("policy change not audited")
+	}
+	resp, body = e.client().post("/login", url.Values{"email": {bob.Email}, "password": {testPassword}})
+	wantStatus(t, resp, body, http.StatusForbidden)
+	if !strings.Contains(body, "requires single sign-on") {
+		t.Fatalf("refusal: %.300s", body)
+	}
+	e.client().login(admin.Email, testPassword) // site administrators keep their password
+	// Bob signs in with the provider (linking his account once).
+	c2 := e.client()
+	resp, _ = e.ssoSignIn(c2, "bob", "/o/"+o.ID+"/")
+	wantRedirect(t, resp, "/login/sso/link")
+	resp, _ = c2.post("/login/sso/link", url.Values{"password": {testPassword}})
+	wantRedirect(t, resp, "/o/"+o.ID+"/")
+}
+
+// With the provider down, aigrid starts and password sign-in works; single sign-on says it is
+// unavailable.
+func TestSSOProviderDown(t *testing.T) {
+	dead := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "down", http.StatusBadGateway) }))
+	issuer := dead.URL + "/"
+	dead.Close()
+	cfg, _ := config.Load(func(string) string { return "" })
+	cfg.OIDC = &config.OIDC{Issuer: issuer, ClientID: "aigrid", ClientSecret: "x", Name: "Test SSO"}
+	o := testOptions(t, cfg, pgtest.NewPool(t))
+	ts := httptest.NewServer(New(o))
+	defer ts.Close()
+	a := &app{t: t, s: nil, ts: ts, st: o.Store}
+	u := a.mustUser("ann@example.org", "Ann")
+	a.mustOrg(u, "Org")
+	a.client().login(u.Email, testPassword)
+	resp, body := a.client().get("/login/sso")
+	wantStatus(t, resp, body, http.StatusServiceUnavailable)
+}
+
+// The whole journey in a browser: the button on the sign-in page, the provider's form, back to
+// aigrid signed in.
+func TestE2ESSOSignIn(t *testing.T) {
+	e := newSSOApp(t, nil)
+	ctx := browser(t, e.client())
+	run(t, ctx, chromedp.Navigate(e.ts.URL+"/login"), chromedp.WaitVisible(`[data-testid="sso-button"]`),
+		chromedp.Click(`[data-testid="sso-button"]`))
+	run(t, ctx, chromedp.WaitVisible(`#username`), chromedp.SendKeys(`#username`, "ada"),
+		chromedp.SendKeys(`#password`, "provider password"), chromedp.Submit(`#password`))
+	waitPath(t, ctx, "/orgs")
+	var body string
+	run(t, ctx, chromedp.Text("body", &body))
+	if !strings.Contains(body, "Sign out") {
+		t.Fatalf("not signed in after single sign-on: %.500s", body)
+	}
+	// Signing out goes on to the provider's sign-out page (the form-action of the CSP allows it).
+	run(t, ctx, chromedp.Click(`form[action="/logout"] button`))
+	var loc string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && !strings.HasPrefix(loc, e.issuer); time.Sleep(100 * time.Millisecond) {
+		_ = chromedp.Run(ctx, chromedp.Location(&loc))
+	}
+	if !strings.HasPrefix(loc, e.issuer) {
+		t.Fatalf("sign-out did not reach the provider (at %s)", loc)
+	}
+	var sessions int
+	if err := e.st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE u.email = 'ada@example.org'`).Scan(&sessions); err != nil || sessions != 0 {
+		t.Fatalf("%d sessions left after signing out (%v)", sessions, err)
+	}
+}
