@@ -465,7 +465,6 @@ func families(t *testing.T, src source) map[string][]string {
 	t.Helper()
 	roles := src.constants(t, "internal/account", "Role")
 	transitions := src.constants(t, "internal/assessment", "Transition")
-	sources, _ := src.returns(t, "web/pages", "sourceKind")
 	_, statuses := src.returns(t, "web/pages", "errorKey")
 	statuses = append(statuses, "500")
 	var errors []string
@@ -489,20 +488,21 @@ func families(t *testing.T, src source) map[string][]string {
 		}
 	}
 	return map[string][]string{
-		"role.*":             roles,
-		"role.*.desc":        roles,
-		"status.*":           src.constants(t, "internal/assessment", "Status"),
-		"action.*":           src.constants(t, "internal/assessment", "ActionStatus"),
-		"workflow.*":         transitions,
-		"workflow.done.*":    transitions,
-		"workflow.comment.*": {"return", "approve"}, // the transitions that take a comment, in assessment.templ
-		"event.*":            append(slices.Clone(transitions), src.eventKinds(t)...),
-		"importance.*":       src.constants(t, "internal/questionnaire", "Importance"),
-		"source.*":           sources,
-		"results.priority.*": priorities,
-		"lang.name.*":        langs,
-		"error.*.*":          errors,
-		"error.500.*":        {"title", "body"}, // errorKey's fallback
+		"role.*":              roles,
+		"role.*.desc":         roles,
+		"status.*":            src.constants(t, "internal/assessment", "Status"),
+		"action.*":            src.constants(t, "internal/assessment", "ActionStatus"),
+		"workflow.*":          transitions,
+		"workflow.done.*":     transitions,
+		"workflow.comment.*":  {"return", "approve"}, // the transitions that take a comment, in assessment.templ
+		"event.*":             append(slices.Clone(transitions), src.eventKinds(t)...),
+		"importance.*":        src.constants(t, "internal/questionnaire", "Importance"),
+		"certainty.*":         src.constants(t, "internal/questionnaire", "Certainty"),
+		"certainty.warning.*": {"third_party", "derived"}, // sourceLine shows no warning for cnil_page
+		"results.priority.*":  priorities,
+		"lang.name.*":         langs,
+		"error.*.*":           errors,
+		"error.500.*":         {"title", "body"}, // errorKey's fallback
 	}
 }
 

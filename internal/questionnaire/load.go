@@ -93,6 +93,10 @@ func (qn *Questionnaire) finish() {
 	qn.questions = map[string]*Question{}
 	qn.profile = map[string]*ProfileQuestion{}
 	qn.order = nil
+	qn.sources = map[string]*Source{}
+	for _, src := range qn.Sources {
+		qn.sources[src.ID] = src
+	}
 	for _, p := range qn.Profile {
 		qn.profile[p.ID] = p
 	}
@@ -101,6 +105,7 @@ func (qn *Questionnaire) finish() {
 			sec.Sheet = s
 			for _, q := range sec.Questions {
 				q.Section = sec
+				q.Publication = qn.sources[q.Source]
 				qn.questions[q.ID] = q
 				qn.order = append(qn.order, q)
 				switch {

@@ -114,9 +114,11 @@ type Questionnaire struct {
 	Intro     Intro              `yaml:"intro"`
 	Scale     []*Option          `yaml:"scale"`
 	Profile   []*ProfileQuestion `yaml:"profile"`
+	Sources   []*Source          `yaml:"sources"`
 	Sheets    []*Sheet           `yaml:"-"`
 
 	questions map[string]*Question
+	sources   map[string]*Source
 	profile   map[string]*ProfileQuestion
 	order     []*Question
 }
@@ -141,6 +143,33 @@ type Resource struct {
 	Title       Text   `yaml:"title"`
 	URL         string `yaml:"url"`
 	Description Text   `yaml:"description"`
+}
+
+// Certainty says how directly a question's basis was read at its source.
+type Certainty string
+
+// The certainty marks, most direct first.
+const (
+	// CertaintyCNILPage: the checkpoint or the fact it rests on was read on the CNIL's own page.
+	CertaintyCNILPage Certainty = "cnil_page"
+	// CertaintyThirdParty: it was read in a third-party copy or summary of the CNIL publication,
+	// not on the CNIL's page.
+	CertaintyThirdParty Certainty = "third_party"
+	// CertaintyDerived: its basis could not be read at the source; aigrid derived it from the text
+	// of the GDPR or the AI Act.
+	CertaintyDerived Certainty = "derived"
+)
+
+// Source is a publication questions rest on, listed in the sources registry of MainFile.
+type Source struct {
+	ID        string    `yaml:"id"`
+	Title     Text      `yaml:"title"`
+	Publisher string    `yaml:"publisher"` // who published the page read (CNIL, a law firm…)
+	URL       string    `yaml:"url"`       // the page that was read (https)
+	Published string    `yaml:"published"` // YYYY-MM-DD shown by the page read; empty when it could not be verified
+	Checked   string    `yaml:"checked"`   // YYYY-MM-DD when aigrid last read it
+	Certainty Certainty `yaml:"certainty"` // the certainty of the questions that cite it, unless they say otherwise
+	Note      Text      `yaml:"note"`      // optional: what was read, what could not be verified
 }
 
 // Definition is a term defined in the introduction.
@@ -193,9 +222,12 @@ type Section struct {
 
 // Question is one checkpoint of the grid.
 type Question struct {
-	ID             string          `yaml:"id"`
-	Outline        Strings         `yaml:"outline"`
-	Source         string          `yaml:"source"`
+	ID      string  `yaml:"id"`
+	Outline Strings `yaml:"outline"`
+	Source  string  `yaml:"source"` // id of the publication in the sources registry
+	// Certainty overrides the source's certainty for this question (e.g. a checkpoint of a guide
+	// sheet seen only in a third-party copy).
+	Certainty      Certainty       `yaml:"certainty"`
 	AppliesTo      string          `yaml:"applies_to"`
 	Kind           Kind            `yaml:"kind"`
 	Importance     Importance      `yaml:"importance"`
@@ -214,6 +246,19 @@ type Question struct {
 	SameObligationAs string `yaml:"same_obligation_as"`
 
 	Section *Section `yaml:"-"`
+	// Publication is the source registry entry named by Source (set by Load).
+	Publication *Source `yaml:"-"`
+}
+
+// SourceCertainty is how directly the question's basis was read: its own mark, or its source's.
+func (q *Question) SourceCertainty() Certainty {
+	if q.Certainty != "" {
+		return q.Certainty
+	}
+	if q.Publication != nil {
+		return q.Publication.Certainty
+	}
+	return CertaintyDerived
 }
 
 // Scored reports whether the question is answered on a scale of values: the shared maturity scale,
@@ -350,6 +395,20 @@ func (qn *Questionnaire) Sections() []*Section {
 	var out []*Section
 	for _, s := range qn.Sheets {
 		out = append(out, s.Sections...)
+	}
+	return out
+}
+
+// Source finds a publication of the sources registry by id.
+func (qn *Questionnaire) Source(id string) *Source { return qn.sources[id] }
+
+// Cited returns the questions that cite the source, in questionnaire order.
+func (qn *Questionnaire) Cited(id string) []*Question {
+	var out []*Question
+	for _, q := range qn.order {
+		if q.Source == id {
+			out = append(out, q)
+		}
 	}
 	return out
 }

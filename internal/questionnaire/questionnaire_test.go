@@ -242,3 +242,69 @@ func FuzzLoad(f *testing.F) {
 		qn.Stats()
 	})
 }
+
+// The sources registry is checked strictly, and every question names a known source.
+func TestSourcesRegistry(t *testing.T) {
+	qn := mustLoad(t, fixture(t))
+	q := qn.Question("q1.1.1")
+	if q.Publication == nil || q.Publication.ID != "cnil-guide-2022" || q.SourceCertainty() != questionnaire.CertaintyCNILPage {
+		t.Fatalf("q1.1.1 source %+v, certainty %q", q.Publication, q.SourceCertainty())
+	}
+	if got := len(qn.Cited("aigrid")); got != 3 {
+		t.Fatalf("aigrid cited by %d questions, want 3", got)
+	}
+
+	cases := []struct {
+		name, file, old, new, want string
+	}{
+		{"unknown source", "sheet-1.yaml", "source: cnil-guide-2022", "source: cnil-guide-2021",
+			"sheet-1.yaml:sections[0].questions[q1.1.1].source: unknown source \"cnil-guide-2021\""},
+		{"missing source", "sheet-1.yaml", "        source: cnil-guide-2022\n", "",
+			"sheet-1.yaml:sections[0].questions[q1.1.1].source: missing source"},
+		{"bad question certainty", "sheet-1.yaml", "source: cnil-guide-2022", "source: cnil-guide-2022\n        certainty: probable",
+			"questions[q1.1.1].certainty: certainty \"probable\" must be cnil_page, third_party or derived"},
+		{"redundant question certainty", "sheet-1.yaml", "source: cnil-guide-2022", "source: cnil-guide-2022\n        certainty: cnil_page",
+			"questions[q1.1.1].certainty: certainty \"cnil_page\" is already the certainty of cnil-guide-2022"},
+		{"duplicate id", "questionnaire.yaml", "  - id: cnil-guide-2022\n", "  - id: aigrid\n",
+			"questionnaire.yaml:sources[aigrid].id: duplicate source id \"aigrid\""},
+		{"id pattern", "questionnaire.yaml", "  - id: cnil-guide-2022\n", "  - id: CNIL_guide\n",
+			"sources[CNIL_guide].id: source id \"CNIL_guide\" must be lower-case words joined by hyphens"},
+		{"http url", "questionnaire.yaml", "url: https://www.cnil.fr/en/self-assessment", "url: http://www.cnil.fr/en/self-assessment",
+			"sources[cnil-guide-2022].url: url \"http://www.cnil.fr/en/self-assessment-guide-artificial-intelligence-ai-systems\" must be an https:// address"},
+		{"no url", "questionnaire.yaml", "    url: https://cnil.fr/en/ai-how-sheets\n", "",
+			"sources[cnil-recommendation-2025].url: url \"\" must be an https:// address"},
+		{"impossible date", "questionnaire.yaml", "published: \"2016-05-04\"", "published: \"2016-02-30\"",
+			"sources[aigrid].published: published \"2016-02-30\" must be a date YYYY-MM-DD"},
+		{"partial date", "questionnaire.yaml", "published: \"2016-05-04\"", "published: \"May 2016\"",
+			"sources[aigrid].published: published \"May 2016\" must be a date YYYY-MM-DD"},
+		{"checked missing", "questionnaire.yaml", "    checked: \"2026-12-05\"\n    certainty: third_party", "    certainty: third_party",
+			"sources[cnil-recommendation-2025].checked: say when the source was last read"},
+		{"checked before published", "questionnaire.yaml", "published: \"2016-05-04\"\n    checked: \"2026-12-05\"", "published: \"2016-05-04\"\n    checked: \"2015-01-01\"",
+			"sources[aigrid].checked: checked 2015-01-01 is before published 2016-05-04"},
+		{"bad certainty", "questionnaire.yaml", "certainty: third_party", "certainty: hearsay",
+			"sources[cnil-recommendation-2025].certainty: certainty \"hearsay\" must be cnil_page, third_party or derived"},
+		{"title in one language", "questionnaire.yaml", "fr: Page de guide de test}", "fr: \"\"}",
+			"sources[cnil-guide-2022].title.fr: missing French text"},
+		{"no publisher", "questionnaire.yaml", "    publisher: CNIL\n    url: https://cnil.fr", "    url: https://cnil.fr",
+			"sources[cnil-recommendation-2025].publisher: name who published the page that was read"},
+		{"unknown key", "questionnaire.yaml", "    certainty: derived\n", "    certainty: derived\n    author: me\n",
+			"unknown key \"author\""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			fsys := fixture(t)
+			data := string(fsys[tc.file].Data)
+			if !strings.Contains(data, tc.old) {
+				t.Fatalf("fixture %s lacks %q", tc.file, tc.old)
+			}
+			fsys[tc.file] = &fstest.MapFile{Data: []byte(strings.Replace(data, tc.old, tc.new, 1))}
+			_, err := questionnaire.Load(fsys)
+			if err == nil {
+				t.Fatal("Load accepted broken sources")
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error does not mention %q:\n%v", tc.want, err)
+			}
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -14,7 +15,8 @@ var (
 	versionRe    = regexp.MustCompile(`^[0-9]{4}\.[0-9]+$`)
 	dateRe       = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
 	optionIDRe   = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
-	sourceRe     = regexp.MustCompile(`^(cnil-guide-2022|cnil-recommendation-20[2-9][0-9]|aigrid)$`)
+	sourceIDRe   = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+	certainties  = []Certainty{CertaintyCNILPage, CertaintyThirdParty, CertaintyDerived}
 	outlineRe    = regexp.MustCompile(`^([1-7]\.([0-9]+|[A-Z])\.[0-9]+[a-z]?|rec-[0-9]+)$`)
 	priorities   = []string{"high", "medium", "low"}
 	appliesTo    = []string{RoleProvider, RoleDeployer, RoleBoth}
@@ -123,6 +125,7 @@ func (qn *Questionnaire) validate() error {
 
 	qn.validateScale(p)
 	profile := qn.validateProfile(p)
+	sources := qn.validateSources(p)
 
 	sheetIDs := map[string]bool{}
 	sectionIDs := map[string]bool{}
@@ -169,6 +172,7 @@ func (qn *Questionnaire) validate() error {
 				questions[q.ID] = q
 				order = append(order, q)
 				qn.validateQuestion(p, f, qat, q)
+				checkQuestionSource(p, f, qat, q, sources)
 			}
 		}
 	}
@@ -201,6 +205,83 @@ func (qn *Questionnaire) validate() error {
 		checkCycles(p, order, questions)
 	}
 	return errors.Join(p.errs...)
+}
+
+// validateSources checks the sources registry: ids, titles, https addresses, dates and certainty.
+func (qn *Questionnaire) validateSources(p *problems) map[string]*Source {
+	const mf = MainFile
+	byID := map[string]*Source{}
+	if len(qn.Sources) == 0 {
+		p.add(mf, "sources", "the sources registry is empty: every question must name its source")
+	}
+	for i, src := range qn.Sources {
+		at := fmt.Sprintf("sources[%d]", i)
+		if src.ID != "" {
+			at = fmt.Sprintf("sources[%s]", src.ID)
+		}
+		if !sourceIDRe.MatchString(src.ID) {
+			p.add(mf, at+".id", "source id %q must be lower-case words joined by hyphens", src.ID)
+		}
+		if byID[src.ID] != nil {
+			p.add(mf, at+".id", "duplicate source id %q", src.ID)
+		}
+		byID[src.ID] = src
+		p.text(mf, at+".title", src.Title)
+		if strings.TrimSpace(src.Publisher) == "" {
+			p.add(mf, at+".publisher", "name who published the page that was read")
+		}
+		if u, err := url.Parse(src.URL); err != nil || u.Scheme != "https" || u.Host == "" {
+			p.add(mf, at+".url", "url %q must be an https:// address", src.URL)
+		}
+		if src.Published != "" && !validDate(src.Published) {
+			p.add(mf, at+".published", "published %q must be a date YYYY-MM-DD, or be left out when it could not be verified", src.Published)
+		}
+		switch {
+		case src.Checked == "":
+			p.add(mf, at+".checked", "say when the source was last read (YYYY-MM-DD)")
+		case !validDate(src.Checked):
+			p.add(mf, at+".checked", "checked %q must be a date YYYY-MM-DD", src.Checked)
+		case src.Published != "" && validDate(src.Published) && src.Checked < src.Published:
+			p.add(mf, at+".checked", "checked %s is before published %s", src.Checked, src.Published)
+		}
+		if !contains(certainties, src.Certainty) {
+			p.add(mf, at+".certainty", "certainty %q must be cnil_page, third_party or derived", src.Certainty)
+		}
+		if src.Note != (Text{}) {
+			p.text(mf, at+".note", src.Note)
+		}
+	}
+	return byID
+}
+
+// checkQuestionSource checks that a question names a known source, and that its own certainty mark,
+// if any, is valid and says something its source does not.
+func checkQuestionSource(p *problems, f, at string, q *Question, sources map[string]*Source) {
+	src := sources[q.Source]
+	switch {
+	case q.Source == "":
+		p.add(f, at+".source", "missing source: the id of a publication in the sources of %s", MainFile)
+	case src == nil:
+		p.add(f, at+".source", "unknown source %q: add it to the sources of %s", q.Source, MainFile)
+	}
+	if q.Certainty == "" {
+		return
+	}
+	switch {
+	case !contains(certainties, q.Certainty):
+		p.add(f, at+".certainty", "certainty %q must be cnil_page, third_party or derived", q.Certainty)
+	case src != nil && src.Certainty == q.Certainty:
+		p.add(f, at+".certainty", "certainty %q is already the certainty of %s: leave it out", q.Certainty, q.Source)
+	}
+}
+
+// validDate reports whether s is a real calendar date written YYYY-MM-DD.
+func validDate(s string) bool {
+	if !dateRe.MatchString(s) {
+		return false
+	}
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
 }
 
 func isNumber(s string) bool {
@@ -304,9 +385,6 @@ func (qn *Questionnaire) validateQuestion(p *problems, f, at string, q *Question
 		if !outlineRe.MatchString(o) {
 			p.add(f, at+".outline", "outline %q must look like 2.A.4, 1.1.4a or rec-9", o)
 		}
-	}
-	if !sourceRe.MatchString(q.Source) {
-		p.add(f, at+".source", "source %q must be cnil-guide-2022, cnil-recommendation-YYYY or aigrid", q.Source)
 	}
 	if !contains(appliesTo, q.AppliesTo) {
 		p.add(f, at+".applies_to", "applies_to %q must be provider, deployer or both", q.AppliesTo)
