@@ -256,12 +256,15 @@ func intersect(a, b []string) []string {
 func evidence(in Input, ids []string) (Evidence, []EvidenceAnswer) {
 	var answers []EvidenceAnswer
 	full, some := true, false
+	role := ""
+	if v := in.values("profile:role"); len(v) > 0 {
+		role = v[0]
+	}
 	for _, id := range ids {
-		if !in.applies(id) {
-			continue
-		}
 		q := in.Questionnaire.Question(id)
-		if q == nil {
+		// a question for another role cannot evidence anything here; one hidden by an earlier
+		// answer still to give counts as unanswered
+		if q == nil || role != "" && !questionnaire.RoleMatches(q.AppliesTo, role) {
 			continue
 		}
 		a := EvidenceAnswer{QuestionID: id}

@@ -180,7 +180,11 @@ func evaluateAll(rl rule, in Input, crits map[string]Criterion) Criterion {
 			st, trig, missing = sub.Status, sub.Triggers, sub.Missing
 		}
 		c.Status = both(c.Status, st)
-		c.Triggers = append(c.Triggers, trig...)
+		for _, tr := range trig {
+			if !slices.ContainsFunc(c.Triggers, func(x Trigger) bool { return x.Ref == tr.Ref && slices.Equal(x.Values, tr.Values) }) {
+				c.Triggers = append(c.Triggers, tr)
+			}
+		}
 		c.Missing = union(c.Missing, missing)
 	}
 	if c.Status != Met {

@@ -57,3 +57,8 @@ func (r Result) Action(key string) (Action, bool) {
 
 // IsActionKey reports whether an action's question id refers to a screening.
 func IsActionKey(id string) bool { return strings.HasPrefix(id, ActionPrefix) }
+
+// AllSources lists the published texts the screenings rest on, with their dates, for the about page.
+func AllSources() []Source {
+	return []Source{SourceWP248, SourceCNILList, SourceCNILAIDPIA, SourceAIAct, SourceOmnibus}
+}
