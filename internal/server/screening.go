@@ -1,11 +1,16 @@
 package server
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"time"
 
 	"aigrid/internal/account"
 	"aigrid/internal/assessment"
+	"aigrid/internal/piatool"
+	"aigrid/internal/questionnaire"
+	"aigrid/internal/scoring"
 	"aigrid/internal/screening"
 	"aigrid/web/pages"
 )
@@ -38,4 +43,22 @@ func (s *Server) showScreening(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, pages.Screening(s.globals(w, r), v))
 	return nil
+}
+
+// exportPIA downloads a pre-filled DPIA for the CNIL's PIA tool ("Import PIA" creates a new PIA
+// from it): the context and fundamental principles the assessment already answers, and aigrid's
+// gaps as planned measures.
+func (s *Server) exportPIA(w http.ResponseWriter, r *http.Request) error {
+	a, answers, err := s.assessmentAnswers(r)
+	if err != nil {
+		return err
+	}
+	values := assessment.Values(answers)
+	f := piatool.Build(piatool.Input{Questionnaire: s.qn, Assessment: a, Answers: answers,
+		Recommendations: scoring.Recommend(s.qn, a.Profile, values), Screening: s.screen(a, answers),
+		Lang: questionnaire.Lang(s.globals(w, r).Lang), Now: time.Now()})
+	m := currentMembership(r)
+	s.audit(r, "", m.Organisation.ID, "assessment.export", map[string]any{"assessment": a.ID, "format": "pia"})
+	attachment(w, fmt.Sprintf("%s-v%d-pia", a.SystemName, a.Version), "json", "application/json")
+	return json.NewEncoder(w).Encode(f)
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"html"
 	"net/http"
 	"net/url"
@@ -83,6 +84,23 @@ func TestScreeningPage(t *testing.T) {
 	}
 	if actions, _ := tm.a.st.Actions(context.Background(), tm.org.ID, id); len(actions) != 1 {
 		t.Errorf("%d actions after refused posts", len(actions))
+	}
+
+	// the pre-filled DPIA for the CNIL PIA tool (its structure is checked in internal/piatool)
+	resp, raw := tm.viewer.get(tm.path("/a/" + id + "/pia.json"))
+	wantStatus(t, resp, raw, 200)
+	if ct := resp.Header.Get("Content-Type"); ct != "application/json" || !strings.Contains(resp.Header.Get("Content-Disposition"), `filename="CV-screening-v1-pia.json"`) {
+		t.Errorf("PIA file served as %q, %q", ct, resp.Header.Get("Content-Disposition"))
+	}
+	var pia struct {
+		PIA     struct{ Name string }
+		Answers []struct {
+			ReferenceTo int `json:"reference_to"`
+		}
+		Measures []struct{ Title string }
+	}
+	if err := json.Unmarshal([]byte(raw), &pia); err != nil || pia.PIA.Name != "CV screening" || len(pia.Answers) == 0 || len(pia.Measures) == 0 {
+		t.Errorf("PIA file: %+v, %v", pia, err)
 	}
 
 	// French
