@@ -165,7 +165,7 @@ func (in Input) paragraph(fact string, visible map[string]bool) string {
 				labels = append(labels, in.tr(o.Label))
 			}
 		}
-		return "<p><strong>" + esc(in.tr(pq.Text)) + "</strong><br>" + esc(strings.Join(labels, "; ")) + "</p>"
+		return "<p><strong>" + esc(in.tr(pq.Text)) + "</strong><br>" + esc(strings.Join(labels, ", ")) + "</p>"
 	}
 	q := in.Questionnaire.Question(fact)
 	a, ok := in.Answers[fact]
@@ -184,7 +184,7 @@ func (in Input) paragraph(fact string, visible map[string]bool) string {
 			labels = append(labels, v) // a text or number answer
 		}
 	}
-	s := "<p><strong>" + esc(in.tr(q.Text)) + "</strong><br>" + esc(strings.Join(labels, "; "))
+	s := "<p><strong>" + esc(in.tr(q.Text)) + "</strong><br>" + esc(strings.Join(labels, ", "))
 	if c := strings.TrimSpace(a.Comment); c != "" {
 		s += "<br>" + esc(in.tr(textComment)) + " " + esc(c)
 	}

@@ -212,6 +212,9 @@ func joinTexts(ts []questionnaire.Text, lang questionnaire.Lang) string {
 		r := []rune(x.In(lang))
 		parts[i] = strings.ToLower(string(r[:1])) + string(r[1:])
 	}
+	if lang == questionnaire.FR {
+		return strings.Join(parts, "\u00a0; ")
+	}
 	return strings.Join(parts, "; ")
 }
 

@@ -12,7 +12,7 @@ import (
 	"aigrid/internal/screening"
 )
 
-func shipped(t *testing.T) *questionnaire.Questionnaire {
+func shipped(t testing.TB) *questionnaire.Questionnaire {
 	t.Helper()
 	qn, err := questionnaire.Load(content.FS)
 	if err != nil {

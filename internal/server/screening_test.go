@@ -115,6 +115,8 @@ func TestScreeningPage(t *testing.T) {
 		"délibération n° 2018-327 du 11 octobre 2018",
 		"à compter du 2027-12-02",
 		"RIA art.\u00a026.6",
+		"Fondement juridique\u00a0: RGPD art.\u00a035.1",
+		"q5.2.1</a>\u00a0: Non mis en place",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("French screening page lacks %q", want)
