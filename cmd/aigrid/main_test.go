@@ -205,7 +205,7 @@ func TestContentCheck(t *testing.T) {
 			data = bytes.Replace(data, []byte("kind: scale"), []byte("kind: slider"), 1)
 		}
 		if filepath.Base(f) == "sheet-5.yaml" {
-			data = bytes.Replace(data, []byte("source: cnil-guide-2022"), []byte("source: hearsay"), 1)
+			data = bytes.Replace(data, []byte("source: cnil-guide-2022-sheet-5"), []byte("source: hearsay"), 1)
 		}
 		os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644)
 	}

@@ -13,6 +13,7 @@ import (
 	"aigrid/internal/postgres"
 	"aigrid/internal/questionnaire"
 	"aigrid/internal/scoring"
+	"aigrid/internal/screening"
 	"aigrid/web/components"
 	"aigrid/web/pages"
 )
@@ -85,11 +86,22 @@ func parseAction(r *http.Request) (*components.Form, postgres.ActionInput) {
 func (s *Server) createAction(w http.ResponseWriter, r *http.Request) error {
 	m := currentMembership(r)
 	f, in := parseAction(r)
-	q := s.qn.Question(in.QuestionID)
-	if q == nil || q.Recommendation == nil {
+	lang := questionnaire.Lang(s.globals(w, r).Lang)
+	if screening.IsActionKey(in.QuestionID) {
+		// an obligation or the DPIA from the compliance screening, as it stands now
+		a, answers, err := s.assessmentAnswers(r)
+		if err != nil {
+			return err
+		}
+		if act, ok := s.screen(a, answers).Action(in.QuestionID); !ok {
+			f.Fail("question", "actions.recommendation.missing")
+		} else if in.Title == "" {
+			in.Title = act.Title.In(lang)
+		}
+	} else if q := s.qn.Question(in.QuestionID); q == nil || q.Recommendation == nil {
 		f.Fail("question", "actions.recommendation.missing")
 	} else if in.Title == "" {
-		in.Title = strings.TrimSuffix(q.Recommendation.Text.In(questionnaire.Lang(s.globals(w, r).Lang)), ".")
+		in.Title = strings.TrimSuffix(q.Recommendation.Text.In(lang), ".")
 	}
 	if !f.Valid() {
 		return s.renderActions(w, r, http.StatusUnprocessableEntity, pages.ActionsView{Form: f})

@@ -22,7 +22,7 @@ func (s *Server) showResults(w http.ResponseWriter, r *http.Request) error {
 	}
 	values := assessment.Values(answers)
 	v := pages.ResultsView{Questionnaire: s.qn, Assessment: a, Report: scoring.Score(s.qn, a.Profile, values),
-		Recommendations: scoring.Recommend(s.qn, a.Profile, values), Adopted: map[string]bool{}}
+		Recommendations: scoring.Recommend(s.qn, a.Profile, values), Adopted: map[string]bool{}, Screening: s.screen(a, answers)}
 	actions, err := s.st.Actions(r.Context(), m.Organisation.ID, a.ID)
 	if err != nil {
 		return err

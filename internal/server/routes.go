@@ -83,6 +83,8 @@ func (s *Server) routes() http.Handler {
 		s.route(r, "GET", "/o/{org}/a/{a}/history", org(account.PermRead), s.showHistory)
 		s.route(r, "GET", "/o/{org}/a/{a}/results", org(account.PermRead), s.showResults)
 		s.route(r, "GET", "/o/{org}/a/{a}/compare", org(account.PermRead), s.showCompare)
+		s.route(r, "GET", "/o/{org}/a/{a}/screening", org(account.PermRead), s.showScreening)
+		s.route(r, "GET", "/o/{org}/a/{a}/pia.json", org(account.PermRead), s.exportPIA)
 		s.route(r, "GET", "/o/{org}/a/{a}/export.csv", org(account.PermRead), s.exportAssessment("csv"))
 		s.route(r, "GET", "/o/{org}/a/{a}/export.json", org(account.PermRead), s.exportAssessment("json"))
 		s.route(r, "GET", "/o/{org}/a/{a}/actions", org(account.PermRead), s.showActions)

@@ -1,0 +1,64 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"aigrid/internal/account"
+	"aigrid/internal/assessment"
+	"aigrid/internal/piatool"
+	"aigrid/internal/questionnaire"
+	"aigrid/internal/scoring"
+	"aigrid/internal/screening"
+	"aigrid/web/pages"
+)
+
+// screen runs the DPIA and AI Act screenings of an assessment on today's date (UTC).
+func (s *Server) screen(a assessment.Assessment, answers map[string]assessment.Answer) screening.Result {
+	now := time.Now().UTC()
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	return screening.Screen(screening.NewInput(s.qn, a.Profile, assessment.Values(answers)), today)
+}
+
+// showScreening is an assessment's compliance screening: whether a DPIA is needed, the AI Act
+// classification and the obligations of the organisation's role, with the reasoning shown.
+func (s *Server) showScreening(w http.ResponseWriter, r *http.Request) error {
+	m := currentMembership(r)
+	a, answers, err := s.assessmentAnswers(r)
+	if err != nil {
+		return err
+	}
+	actions, err := s.st.Actions(r.Context(), m.Organisation.ID, a.ID)
+	if err != nil {
+		return err
+	}
+	v := pages.ScreeningView{Questionnaire: s.qn, Assessment: a, Result: s.screen(a, answers), InPlan: map[string]bool{},
+		CanEdit: m.Role.Can(account.PermEdit) && a.ArchivedAt == nil}
+	for _, x := range actions {
+		if screening.IsActionKey(x.QuestionID) {
+			v.InPlan[x.QuestionID] = true
+		}
+	}
+	s.render(w, r, http.StatusOK, pages.Screening(s.globals(w, r), v))
+	return nil
+}
+
+// exportPIA downloads a pre-filled DPIA for the CNIL's PIA tool ("Import PIA" creates a new PIA
+// from it): the context and fundamental principles the assessment already answers, and aigrid's
+// gaps as planned measures.
+func (s *Server) exportPIA(w http.ResponseWriter, r *http.Request) error {
+	a, answers, err := s.assessmentAnswers(r)
+	if err != nil {
+		return err
+	}
+	values := assessment.Values(answers)
+	f := piatool.Build(piatool.Input{Questionnaire: s.qn, Assessment: a, Answers: answers,
+		Recommendations: scoring.Recommend(s.qn, a.Profile, values), Screening: s.screen(a, answers),
+		Lang: questionnaire.Lang(s.globals(w, r).Lang), Now: time.Now()})
+	m := currentMembership(r)
+	s.audit(r, "", m.Organisation.ID, "assessment.export", map[string]any{"assessment": a.ID, "format": "pia"})
+	attachment(w, fmt.Sprintf("%s-v%d-pia", a.SystemName, a.Version), "json", "application/json")
+	return json.NewEncoder(w).Encode(f)
+}
