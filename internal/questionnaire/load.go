@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -84,7 +85,65 @@ func decodeFile(fsys fs.FS, name string, v any) error {
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
 		return fmt.Errorf("%s: only one YAML document is allowed", name)
 	}
-	return nil
+	// An empty list entry ("-" with nothing after it) decodes as a nil pointer, which the
+	// validator would have to guard against at every level: refuse it here, once, for every list.
+	var errs []error
+	emptyEntries(reflect.ValueOf(v), "", func(at string) {
+		errs = append(errs, fmt.Errorf("%s:%s: empty entry", name, at))
+	})
+	return errors.Join(errs...)
+}
+
+// emptyEntries calls found with the path of every nil pointer in a slice or map reachable from v
+// through exported fields.
+func emptyEntries(v reflect.Value, at string, found func(at string)) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			emptyEntries(v.Elem(), at, found)
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			key, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			if key == "-" {
+				continue
+			}
+			if key == "" {
+				key = strings.ToLower(f.Name)
+			}
+			path := key
+			if at != "" {
+				path = at + "." + key
+			}
+			emptyEntries(v.Field(i), path, found)
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			e := v.Index(i)
+			path := fmt.Sprintf("%s[%d]", at, i)
+			if (e.Kind() == reflect.Pointer || e.Kind() == reflect.Interface || e.Kind() == reflect.Map || e.Kind() == reflect.Slice) && e.IsNil() && e.Kind() != reflect.Slice {
+				found(path)
+				continue
+			}
+			emptyEntries(e, path, found)
+		}
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			e := iter.Value()
+			path := fmt.Sprintf("%s.%v", at, iter.Key())
+			if (e.Kind() == reflect.Pointer || e.Kind() == reflect.Interface) && e.IsNil() {
+				found(path)
+				continue
+			}
+			emptyEntries(e, path, found)
+		}
+	}
 }
 
 // finish links parents, builds the indexes and gives every scored question its full option list:

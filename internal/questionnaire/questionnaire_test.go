@@ -78,6 +78,8 @@ func TestLoadReportsProblems(t *testing.T) {
 		{"missing English", "sheet-2.yaml", "{en: Describe it., ", "{", "sheet-2.yaml:sections[0].questions[q2.1.1].text.en: missing English text"},
 		{"typography", "sheet-1.yaml", "Définissez-la.", "Définissez-la ; maintenant.", "recommendation.text.fr: use a non-breaking space (U+00A0) before ';'"},
 		{"unknown profile", "sheet-1.yaml", "profile: web_scraping", "profile: web_scrapping", "condition.any[0].profile: unknown profile question \"web_scrapping\""},
+		// found by FuzzLoad: an empty list entry decoded as a nil section and crashed the validator
+		{"empty entry", "sheet-2.yaml", "sections:\n", "sections:\n  -\n", "sheet-2.yaml:sections[0]: empty entry"},
 		{"unknown question", "sheet-1.yaml", "question: q1.1.2", "question: q9.9.9", "condition.any[1].question: unknown question \"q9.9.9\""},
 		{"unknown option", "sheet-1.yaml", "in: [scraping]", "in: [scrapping]", "condition.any[1].in[0]: unknown option \"scrapping\""},
 		{"score out of range", "sheet-1.yaml", "score: 1}", "score: 1.5}", "options[0].score: score 1.5 is out of range [0, 1]"},
