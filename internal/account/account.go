@@ -87,6 +87,10 @@ type Organisation struct {
 	// RequireSSO refuses password sign-in to members (site administrators excepted): they sign
 	// in with the instance's OpenID Connect provider.
 	RequireSSO bool
+	// JoinDomain lets people whose verified e-mail address is in this domain join by single
+	// sign-on, with JoinRole; "" for none.
+	JoinDomain string
+	JoinRole   Role
 }
 
 // Membership is a user's role in one organisation.

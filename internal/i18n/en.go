@@ -609,4 +609,10 @@ var en = map[string]string{
 	"screening.summary.link":              "See the reasoning, the obligations and their dates",
 	"method.criteria":                     "Criteria behind the compliance screening",
 	"method.criteria.lead":                "The compliance screening of each assessment applies these texts to the answers. Each is cited with its date.",
+	"org.join_domain":                     "People of this e-mail domain join by single sign-on",
+	"org.join_domain.hint":                "For example example.org: whoever signs in with the provider using a verified address of this domain becomes a member. Only your own domain is accepted, and one organisation per domain. Leave empty to admit members by invitation only.",
+	"org.join_role":                       "Their role",
+	"org.join_role.invalid":               "Choose viewer, reviewer or editor.",
+	"org.join_domain.not_own":             "Only the domain of your own e-mail address can be opened to single sign-on.",
+	"org.join_domain.taken":               "Another organisation already admits this domain.",
 }

@@ -609,4 +609,10 @@ var fr = map[string]string{
 	"screening.summary.link":              "Voir le raisonnement, les obligations et leurs dates",
 	"method.criteria":                     "Critères de l’analyse de conformité",
 	"method.criteria.lead":                "L’analyse de conformité de chaque évaluation applique ces textes aux réponses. Chacun est cité avec sa date.",
+	"org.join_domain":                     "Les personnes de ce domaine de messagerie rejoignent l’organisation par authentification unique",
+	"org.join_domain.hint":                "Par exemple exemple.fr : toute personne qui se connecte chez le fournisseur avec une adresse vérifiée de ce domaine devient membre. Seul votre propre domaine est accepté, et une seule organisation par domaine. Laissez vide pour n’admettre des membres que sur invitation.",
+	"org.join_role":                       "Leur rôle",
+	"org.join_role.invalid":               "Choisissez lecteur, relecteur ou éditeur.",
+	"org.join_domain.not_own":             "Seul le domaine de votre propre adresse électronique peut être ouvert à l’authentification unique.",
+	"org.join_domain.taken":               "Une autre organisation admet déjà ce domaine.",
 }

@@ -434,8 +434,9 @@ func (s *Store) AllOrganisations(ctx context.Context) ([]account.OrganisationSum
 // site administrators, or a member's own organisation).
 func (s *Store) Organisation(ctx context.Context, orgID string) (account.Organisation, error) {
 	var o account.Organisation
-	err := s.db.QueryRow(ctx, `SELECT id, name, created_at, allow_self_approval, require_two_factor, sso_required FROM organisations WHERE id = $1`, orgID).
-		Scan(&o.ID, &o.Name, &o.CreatedAt, &o.AllowSelfApproval, &o.RequireTwoFactor, &o.RequireSSO)
+	err := s.db.QueryRow(ctx, `SELECT id, name, created_at, allow_self_approval, require_two_factor, sso_required, coalesce(join_domain, ''), join_role
+		FROM organisations WHERE id = $1`, orgID).
+		Scan(&o.ID, &o.Name, &o.CreatedAt, &o.AllowSelfApproval, &o.RequireTwoFactor, &o.RequireSSO, &o.JoinDomain, &o.JoinRole)
 	return o, wrap("organisation", err)
 }
 
@@ -445,6 +446,8 @@ type OrganisationSettings struct {
 	AllowSelfApproval bool
 	RequireTwoFactor  bool
 	RequireSSO        bool
+	JoinDomain        string       // e-mail domain whose people join by single sign-on; "" for none
+	JoinRole          account.Role // their role
 }
 
 // UpdateOrganisation changes an organisation's settings in one transaction and returns them as
@@ -452,12 +455,17 @@ type OrganisationSettings struct {
 func (s *Store) UpdateOrganisation(ctx context.Context, orgID string, set OrganisationSettings) (OrganisationSettings, error) {
 	var old OrganisationSettings
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT name, allow_self_approval, require_two_factor, sso_required FROM organisations WHERE id = $1 FOR UPDATE`, orgID).
-			Scan(&old.Name, &old.AllowSelfApproval, &old.RequireTwoFactor, &old.RequireSSO); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT name, allow_self_approval, require_two_factor, sso_required, coalesce(join_domain, ''), join_role
+			FROM organisations WHERE id = $1 FOR UPDATE`, orgID).
+			Scan(&old.Name, &old.AllowSelfApproval, &old.RequireTwoFactor, &old.RequireSSO, &old.JoinDomain, &old.JoinRole); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `UPDATE organisations SET name = $2, allow_self_approval = $3, require_two_factor = $4, sso_required = $5 WHERE id = $1`,
-			orgID, set.Name, set.AllowSelfApproval, set.RequireTwoFactor, set.RequireSSO)
+		if set.JoinRole == "" {
+			set.JoinRole = old.JoinRole
+		}
+		_, err := tx.Exec(ctx, `UPDATE organisations SET name = $2, allow_self_approval = $3, require_two_factor = $4, sso_required = $5,
+			join_domain = nullif($6, ''), join_role = $7 WHERE id = $1`,
+			orgID, set.Name, set.AllowSelfApproval, set.RequireTwoFactor, set.RequireSSO, set.JoinDomain, set.JoinRole)
 		return err
 	})
 	return old, wrap("update organisation", err)

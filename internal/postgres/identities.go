@@ -57,3 +57,25 @@ func (s *Store) RequiresSSO(ctx context.Context, userID string) (bool, error) {
 	}
 	return req, wrap("requires SSO", err)
 }
+
+// JoinByDomain makes the user a member, with the organisation's join role, of every organisation
+// that lets people of domain join and that they do not belong to yet; it returns those
+// organisations.
+func (s *Store) JoinByDomain(ctx context.Context, userID, domain string) ([]account.Organisation, error) {
+	if domain == "" {
+		return nil, nil
+	}
+	rows, err := s.db.Query(ctx, `INSERT INTO memberships (organisation_id, user_id, role)
+		SELECT o.id, $1, o.join_role FROM organisations o WHERE o.join_domain = lower($2)
+		ON CONFLICT DO NOTHING
+		RETURNING organisation_id, (SELECT name FROM organisations WHERE id = organisation_id)`, userID, domain)
+	if err != nil {
+		return nil, wrap("join by domain", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (account.Organisation, error) {
+		var o account.Organisation
+		err := r.Scan(&o.ID, &o.Name)
+		return o, err
+	})
+	return list, wrap("join by domain", err)
+}

@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -145,6 +146,7 @@ func (s *Server) showOrgSettings(w http.ResponseWriter, r *http.Request) error {
 	if o.RequireSSO {
 		f.Values["require_sso"] = "1"
 	}
+	f.Values["join_domain"], f.Values["join_role"] = o.JoinDomain, string(o.JoinRole)
 	s.render(w, r, http.StatusOK, pages.OrgSettings(s.globals(w, r), s.orgSettingsView(f)))
 	return nil
 }
@@ -162,6 +164,23 @@ func (s *Server) updateOrgSettings(w http.ResponseWriter, r *http.Request) error
 	if requireSSO {
 		f.Values["require_sso"] = "1"
 	}
+	joinDomain, joinRole := "", account.Viewer
+	if s.ssoEnabled() {
+		joinDomain = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(r.PostFormValue("join_domain")), "@")))
+		joinRole = account.Role(r.PostFormValue("join_role"))
+		f.Values["join_domain"], f.Values["join_role"] = joinDomain, string(joinRole)
+		switch joinRole {
+		case "", account.Viewer, account.Reviewer, account.Editor: // "": unchanged
+		default:
+			f.Fail("join_role", "org.join_role.invalid")
+		}
+		// only the owner's own domain: nobody can draw another organisation's people in
+		if _, own, _ := strings.Cut(m.User.Email, "@"); joinDomain != "" && joinDomain != own {
+			f.Fail("join_domain", "org.join_domain.not_own")
+		} else if joinDomain != "" && !s.domainAllowed("x@"+joinDomain) {
+			f.Fail("join_domain", "sso.domain")
+		}
+	}
 	require2FA := r.PostFormValue("require_two_factor") == "1"
 	if require2FA {
 		f.Values["require_two_factor"] = "1"
@@ -175,7 +194,13 @@ func (s *Server) updateOrgSettings(w http.ResponseWriter, r *http.Request) error
 		s.render(w, r, http.StatusUnprocessableEntity, pages.OrgSettings(s.globals(w, r), s.orgSettingsView(f)))
 		return nil
 	}
-	old, err := s.st.UpdateOrganisation(r.Context(), m.Organisation.ID, postgres.OrganisationSettings{Name: f.Get("name"), AllowSelfApproval: allow, RequireTwoFactor: require2FA, RequireSSO: requireSSO})
+	old, err := s.st.UpdateOrganisation(r.Context(), m.Organisation.ID, postgres.OrganisationSettings{Name: f.Get("name"), AllowSelfApproval: allow, RequireTwoFactor: require2FA, RequireSSO: requireSSO,
+		JoinDomain: joinDomain, JoinRole: joinRole})
+	if errors.Is(err, postgres.ErrConflict) {
+		f.Fail("join_domain", "org.join_domain.taken")
+		s.render(w, r, http.StatusUnprocessableEntity, pages.OrgSettings(s.globals(w, r), s.orgSettingsView(f)))
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -190,6 +215,9 @@ func (s *Server) updateOrgSettings(w http.ResponseWriter, r *http.Request) error
 	}
 	if old.RequireSSO != requireSSO {
 		s.audit(r, "", m.Organisation.ID, "organisation.require_sso", map[string]any{"required": requireSSO})
+	}
+	if old.JoinDomain != joinDomain || (joinDomain != "" && joinRole != "" && old.JoinRole != joinRole) {
+		s.audit(r, "", m.Organisation.ID, "organisation.join_domain", map[string]any{"domain": joinDomain, "role": string(joinRole)})
 	}
 	s.flash(w, r, "form.saved")
 	http.Redirect(w, r, "/o/"+m.Organisation.ID+"/", http.StatusSeeOther)

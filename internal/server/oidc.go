@@ -114,6 +114,7 @@ func (s *Server) startSSO(w http.ResponseWriter, r *http.Request) error {
 // ssoIdentity is what aigrid keeps of a verified ID token.
 type ssoIdentity struct {
 	issuer, subject, email, name, rawIDToken string
+	emailVerified                            bool
 }
 
 // ssoCallback finishes the flow: checks state, exchanges the code with the PKCE verifier, verifies
@@ -184,7 +185,8 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) error {
 			_ = ui.Claims(&claims)
 		}
 	}
-	id := ssoIdentity{issuer: idt.Issuer, subject: idt.Subject, email: postgres.NormaliseEmail(claims.Email), name: strings.TrimSpace(claims.Name), rawIDToken: raw}
+	id := ssoIdentity{issuer: idt.Issuer, subject: idt.Subject, email: postgres.NormaliseEmail(claims.Email), name: strings.TrimSpace(claims.Name),
+		rawIDToken: raw, emailVerified: claims.EmailVerified != nil && *claims.EmailVerified}
 	if id.name == "" {
 		id.name = strings.TrimSpace(claims.GivenName + " " + claims.FamilyName)
 	}
@@ -252,6 +254,17 @@ func (s *Server) domainAllowed(email string) bool {
 
 // finishSSO signs u in, keeping the ID token for signing out at the provider.
 func (s *Server) finishSSO(w http.ResponseWriter, r *http.Request, u account.User, id ssoIdentity, next, method string) error {
+	// People of a domain an organisation opened to single sign-on join it (verified addresses only:
+	// id.email comes from a verified claim or from the account the identity was linked to).
+	if _, domain, ok := strings.Cut(id.email, "@"); ok && id.emailVerified {
+		joined, err := s.st.JoinByDomain(r.Context(), u.ID, domain)
+		if err != nil {
+			return err
+		}
+		for _, o := range joined {
+			s.audit(r, u.ID, o.ID, "organisation.joined_by_domain", map[string]any{"domain": domain})
+		}
+	}
 	if err := s.signIn(w, r, u.ID); err != nil {
 		return err
 	}
@@ -339,7 +352,8 @@ func (s *Server) linkSSO(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.audit(r, userID, "", "sso.linked", map[string]any{"issuer": issuer})
-	return s.finishSSO(w, r, u, ssoIdentity{issuer: issuer, subject: subject, email: email}, next, "sso")
+	// the address was verified by the provider before the link was offered
+	return s.finishSSO(w, r, u, ssoIdentity{issuer: issuer, subject: subject, email: email, emailVerified: true}, next, "sso")
 }
 
 // ssoLogoutURL is where to send a user who signed in with SSO after their aigrid session ended:

@@ -357,3 +357,59 @@ func TestE2ESSOSignIn(t *testing.T) {
 		t.Fatalf("%d sessions left after signing out (%v)", sessions, err)
 	}
 }
+
+// An owner opens the organisation to their own e-mail domain: people of that domain who sign in
+// with the provider join it with the chosen role; other domains, other owners' domains and a
+// second organisation claiming the same domain are refused.
+func TestSSODomainJoin(t *testing.T) {
+	e := newSSOApp(t, nil)
+	owner := e.mustUser("owner@example.org", "Owner")
+	o := e.mustOrg(owner, "Clinique du Parc")
+	other := e.mustUser("boss@elsewhere.test", "Boss")
+	o2 := e.mustOrg(other, "Elsewhere")
+	c := e.client()
+	c.login(owner.Email, testPassword)
+	settings := func(c *client, orgID, domain, role string) (*http.Response, string) {
+		return c.post("/o/"+orgID+"/settings", url.Values{"name": {"Org"}, "join_domain": {domain}, "join_role": {role}})
+	}
+	resp, body := settings(c, o.ID, "elsewhere.test", "editor")
+	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+	if !strings.Contains(body, "Only the domain of your own e-mail address") {
+		t.Fatalf("a foreign domain accepted: %.300s", body)
+	}
+	resp, body = settings(c, o.ID, "example.org", "owner")
+	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+	resp, _ = settings(c, o.ID, "@Example.org ", "editor")
+	wantRedirect(t, resp, "/o/"+o.ID+"/")
+	if e.auditCount("organisation.join_domain") != 1 {
+		t.Fatal("not audited")
+	}
+	// a second organisation cannot claim the same domain (its owner must be of that domain too)
+	c2 := e.client()
+	c2.login(other.Email, testPassword)
+	e.mustUser("deputy@example.org", "Deputy")
+	deputy := e.client()
+	deputy.login("deputy@example.org", testPassword)
+	resp, _ = deputy.post("/orgs", url.Values{"name": {"Rival"}})
+	rival := strings.TrimSuffix(strings.TrimPrefix(resp.Header.Get("Location"), "/o/"), "/")
+	resp, body = settings(deputy, rival, "example.org", "viewer")
+	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+	if !strings.Contains(body, "Another organisation already admits this domain") {
+		t.Fatalf("a domain claimed twice: %.300s", body)
+	}
+
+	// Ada (ada@example.org) signs in with the provider for the first time: she is an editor.
+	ada := e.client()
+	resp, _ = e.ssoSignIn(ada, "ada", "/orgs")
+	wantRedirect(t, resp, "/orgs")
+	resp, body = ada.get("/o/" + o.ID + "/assessments/new")
+	wantStatus(t, resp, body, http.StatusOK)
+	if e.auditCount("organisation.joined_by_domain") != 1 {
+		t.Fatal("joining not audited")
+	}
+	// Mal (elsewhere.test, whose organisation admits nobody) joins nothing.
+	mal := e.client()
+	e.ssoSignIn(mal, "mal", "/orgs")
+	resp, _ = mal.get("/o/" + o2.ID + "/")
+	wantStatus(t, resp, "", http.StatusNotFound)
+}

@@ -1,0 +1,1 @@
+ALTER TABLE organisations DROP COLUMN IF EXISTS join_role, DROP COLUMN IF EXISTS join_domain;
