@@ -34,6 +34,16 @@ type OIDC struct {
 	ClientSecret   string   // AIGRID_OIDC_CLIENT_SECRET: never logged
 	Name           string   // AIGRID_OIDC_NAME: shown on the sign-in button
 	AllowedDomains []string // AIGRID_OIDC_ALLOWED_DOMAINS: e-mail domains allowed to sign in (all when empty)
+	// OrgClaim names a claim of the ID token or user info (e.g. "groups") whose values OrgMap maps
+	// to organisations: a person with such a value joins the organisation at sign-in.
+	OrgClaim string              // AIGRID_OIDC_ORG_CLAIM
+	OrgMap   map[string]OrgGrant // AIGRID_OIDC_ORG_MAP: "value=organisation-id:role;…"
+}
+
+// OrgGrant is the membership a claim value gives.
+type OrgGrant struct {
+	OrganisationID string
+	Role           string // viewer, reviewer or editor
 }
 
 // Variables lists every variable Load reads, with its default, for documentation and tests.
@@ -51,6 +61,8 @@ var Variables = []struct{ Name, Default, Doc string }{
 	{"AIGRID_OIDC_CLIENT_SECRET", "", "client secret registered at the OpenID provider"},
 	{"AIGRID_OIDC_NAME", "single sign-on", "name of the provider on the sign-in button (e.g. Entra ID, ProConnect)"},
 	{"AIGRID_OIDC_ALLOWED_DOMAINS", "", "comma-separated e-mail domains allowed to sign in with the provider (all when empty)"},
+	{"AIGRID_OIDC_ORG_CLAIM", "", "claim whose values map people to organisations at sign-in (e.g. groups)"},
+	{"AIGRID_OIDC_ORG_MAP", "", "claim value → organisation: value=organisation-id:role;… (role viewer, reviewer or editor)"},
 }
 
 // Load reads the configuration through getenv.
@@ -162,6 +174,31 @@ func Load(getenv func(string) string) (Config, error) {
 				o.AllowedDomains = append(o.AllowedDomains, d)
 			}
 		}
+		o.OrgClaim = get("AIGRID_OIDC_ORG_CLAIM")
+		if raw := get("AIGRID_OIDC_ORG_MAP"); raw != "" {
+			if o.OrgClaim == "" {
+				bad("AIGRID_OIDC_ORG_MAP", "needs AIGRID_OIDC_ORG_CLAIM, the claim whose values it maps")
+			}
+			o.OrgMap = map[string]OrgGrant{}
+			for _, entry := range strings.Split(raw, ";") {
+				if entry = strings.TrimSpace(entry); entry == "" {
+					continue
+				}
+				value, grant, ok1 := strings.Cut(entry, "=")
+				org, role, ok2 := strings.Cut(grant, ":")
+				value, org, role = strings.TrimSpace(value), strings.TrimSpace(org), strings.TrimSpace(role)
+				switch {
+				case !ok1 || !ok2 || value == "":
+					bad("AIGRID_OIDC_ORG_MAP", "%q is not value=organisation-id:role", entry)
+				case !uuidRe.MatchString(org):
+					bad("AIGRID_OIDC_ORG_MAP", "%q: %q is not an organisation ID", entry, org)
+				case role != "viewer" && role != "reviewer" && role != "editor":
+					bad("AIGRID_OIDC_ORG_MAP", "%q: the role must be viewer, reviewer or editor", entry)
+				default:
+					o.OrgMap[value] = OrgGrant{OrganisationID: strings.ToLower(org), Role: role}
+				}
+			}
+		}
 		c.OIDC = o
 	}
 
@@ -170,6 +207,8 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	return c, nil
 }
+
+var uuidRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 func isLoopback(host string) bool {
 	if host == "localhost" {
@@ -222,7 +261,7 @@ func (o *OIDC) LogValue() slog.Value {
 	}
 	return slog.GroupValue(slog.String("issuer", o.Issuer), slog.String("client_id", o.ClientID),
 		slog.Bool("client_secret_set", o.ClientSecret != ""), slog.String("name", o.Name),
-		slog.String("allowed_domains", strings.Join(o.AllowedDomains, ",")))
+		slog.String("allowed_domains", strings.Join(o.AllowedDomains, ",")), slog.String("org_claim", o.OrgClaim), slog.Int("org_map", len(o.OrgMap)))
 }
 
 // redacted replaces every secret in a redacted database URL.

@@ -185,6 +185,17 @@ func TestOIDC(t *testing.T) {
 			t.Errorf("%v: err = %v, want it to name %s", tc.vars, err, tc.want)
 		}
 	}
+	c, err = config.Load(env(map[string]string{"AIGRID_OIDC_ISSUER": "https://login.example.org", "AIGRID_OIDC_CLIENT_ID": "a", "AIGRID_OIDC_CLIENT_SECRET": "b",
+		"AIGRID_OIDC_ORG_CLAIM": "groups", "AIGRID_OIDC_ORG_MAP": "dpo-team=0b0f6c1e-1111-4222-8333-944455556666:editor; audit = 0B0F6C1E-1111-4222-8333-944455556667:viewer"}))
+	if err != nil || c.OIDC.OrgClaim != "groups" || c.OIDC.OrgMap["dpo-team"].Role != "editor" || c.OIDC.OrgMap["audit"].OrganisationID != "0b0f6c1e-1111-4222-8333-944455556667" {
+		t.Fatalf("org map: %+v, %v", c.OIDC, err)
+	}
+	for _, m := range []string{"dpo-team", "dpo-team=not-a-uuid:editor", "dpo-team=0b0f6c1e-1111-4222-8333-944455556666:owner"} {
+		if _, err := config.Load(env(map[string]string{"AIGRID_OIDC_ISSUER": "https://login.example.org", "AIGRID_OIDC_CLIENT_ID": "a",
+			"AIGRID_OIDC_CLIENT_SECRET": "b", "AIGRID_OIDC_ORG_CLAIM": "groups", "AIGRID_OIDC_ORG_MAP": m})); err == nil || !strings.Contains(err.Error(), "AIGRID_OIDC_ORG_MAP") {
+			t.Errorf("AIGRID_OIDC_ORG_MAP=%q: %v", m, err)
+		}
+	}
 	// http is accepted on loopback only (a provider started by the tests)
 	if _, err := config.Load(env(map[string]string{"AIGRID_OIDC_ISSUER": "http://127.0.0.1:9998", "AIGRID_OIDC_CLIENT_ID": "a", "AIGRID_OIDC_CLIENT_SECRET": "b"})); err != nil {
 		t.Fatal(err)

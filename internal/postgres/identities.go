@@ -79,3 +79,16 @@ func (s *Store) JoinByDomain(ctx context.Context, userID, domain string) ([]acco
 	})
 	return list, wrap("join by domain", err)
 }
+
+// JoinOrganisation makes the user a member of orgID with role unless they already belong to it
+// (their role is then left as it is); it reports whether they joined. An organisation that does
+// not exist joins nobody.
+func (s *Store) JoinOrganisation(ctx context.Context, orgID, userID string, role account.Role) (bool, error) {
+	tag, err := s.db.Exec(ctx, `INSERT INTO memberships (organisation_id, user_id, role)
+		SELECT o.id, $2, $3 FROM organisations o WHERE o.id = $1::uuid
+		ON CONFLICT DO NOTHING`, orgID, userID, string(role))
+	if err != nil {
+		return false, wrap("join organisation", err)
+	}
+	return tag.RowsAffected() == 1, nil
+}

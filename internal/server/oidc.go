@@ -115,6 +115,7 @@ func (s *Server) startSSO(w http.ResponseWriter, r *http.Request) error {
 type ssoIdentity struct {
 	issuer, subject, email, name, rawIDToken string
 	emailVerified                            bool
+	orgValues                                []string // values of AIGRID_OIDC_ORG_CLAIM
 }
 
 // ssoCallback finishes the flow: checks state, exchanges the code with the PKCE verifier, verifies
@@ -179,14 +180,21 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) error {
 	if err := idt.Claims(&claims); err != nil {
 		return fail("unreadable claims", "sso.refused")
 	}
-	if claims.Email == "" {
-		// some providers put the address in the user info only
+	all := map[string]any{}
+	_ = idt.Claims(&all)
+	orgClaim := s.sso.cfg.OrgClaim
+	_, hasOrgClaim := all[orgClaim]
+	if claims.Email == "" || (orgClaim != "" && !hasOrgClaim) {
+		// some providers put the address, or groups, in the user info only
 		if ui, err := p.UserInfo(ctx, oauth2.StaticTokenSource(tok)); err == nil {
-			_ = ui.Claims(&claims)
+			if claims.Email == "" {
+				_ = ui.Claims(&claims)
+			}
+			_ = ui.Claims(&all)
 		}
 	}
 	id := ssoIdentity{issuer: idt.Issuer, subject: idt.Subject, email: postgres.NormaliseEmail(claims.Email), name: strings.TrimSpace(claims.Name),
-		rawIDToken: raw, emailVerified: claims.EmailVerified != nil && *claims.EmailVerified}
+		rawIDToken: raw, emailVerified: claims.EmailVerified != nil && *claims.EmailVerified, orgValues: claimStrings(all[orgClaim])}
 	if id.name == "" {
 		id.name = strings.TrimSpace(claims.GivenName + " " + claims.FamilyName)
 	}
@@ -238,6 +246,23 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) error {
 
 func stringValue(v any) string { s, _ := v.(string); return s }
 
+// claimStrings reads a claim holding a string or a list of strings.
+func claimStrings(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		var out []string
+		for _, x := range v {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
 // domainAllowed applies AIGRID_OIDC_ALLOWED_DOMAINS.
 func (s *Server) domainAllowed(email string) bool {
 	if len(s.sso.cfg.AllowedDomains) == 0 {
@@ -263,6 +288,20 @@ func (s *Server) finishSSO(w http.ResponseWriter, r *http.Request, u account.Use
 		}
 		for _, o := range joined {
 			s.audit(r, u.ID, o.ID, "organisation.joined_by_domain", map[string]any{"domain": domain})
+		}
+	}
+	// Claim values mapped to organisations by AIGRID_OIDC_ORG_MAP (the administrator's choice).
+	for _, v := range id.orgValues {
+		g, ok := s.sso.cfg.OrgMap[v]
+		if !ok {
+			continue
+		}
+		joined, err := s.st.JoinOrganisation(r.Context(), g.OrganisationID, u.ID, account.Role(g.Role))
+		if err != nil {
+			return err
+		}
+		if joined {
+			s.audit(r, u.ID, g.OrganisationID, "organisation.joined_by_claim", map[string]any{"claim": s.sso.cfg.OrgClaim, "value": v, "role": g.Role})
 		}
 	}
 	if err := s.signIn(w, r, u.ID); err != nil {

@@ -2,17 +2,23 @@ package server
 
 import (
 	"context"
+	crand "crypto/rand"
+	"crypto/rsa"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/go-jose/go-jose/v4"
 	"github.com/zitadel/oidc/v3/example/server/exampleop"
 	"github.com/zitadel/oidc/v3/example/server/storage"
+	"github.com/zitadel/oidc/v3/pkg/oidc"
+	"github.com/zitadel/oidc/v3/pkg/op"
 	"golang.org/x/text/language"
 
 	"aigrid/internal/account"
@@ -53,6 +59,12 @@ type ssoEnv struct {
 // newSSOApp starts a provider and an aigrid configured to use it (with cfgFn's changes).
 func newSSOApp(t *testing.T, cfgFn func(*config.OIDC)) *ssoEnv {
 	t.Helper()
+	return newSSOAppWith(t, cfgFn, nil)
+}
+
+// newSSOAppWith is newSSOApp with the provider's storage wrapped (e.g. to rotate its keys).
+func newSSOAppWith(t *testing.T, cfgFn func(*config.OIDC), wrap func(*storage.Storage) exampleop.Storage) *ssoEnv {
+	t.Helper()
 	opSrv := httptest.NewUnstartedServer(nil)
 	appSrv := httptest.NewUnstartedServer(nil)
 	issuer := "http://" + opSrv.Listener.Addr().String() + "/"
@@ -66,7 +78,11 @@ func newSSOApp(t *testing.T, cfgFn func(*config.OIDC)) *ssoEnv {
 	}
 	client := storage.WebClient("aigrid", "client secret", appURL+"/login/sso/callback")
 	st := storage.NewStorageWithClients(users, map[string]*storage.Client{"aigrid": client})
-	opSrv.Config.Handler = exampleop.SetupServer(issuer, st, nil, false)
+	var ops exampleop.Storage = st
+	if wrap != nil {
+		ops = wrap(st)
+	}
+	opSrv.Config.Handler = exampleop.SetupServer(issuer, ops, nil, false)
 	opSrv.Start()
 	t.Cleanup(opSrv.Close)
 
@@ -412,4 +428,123 @@ func TestSSODomainJoin(t *testing.T) {
 	e.ssoSignIn(mal, "mal", "/orgs")
 	resp, _ = mal.get("/o/" + o2.ID + "/")
 	wantStatus(t, resp, "", http.StatusNotFound)
+}
+
+// rotatingStorage is the provider's storage with signing keys that can be rotated.
+type rotatingStorage struct {
+	*storage.Storage
+	mu  sync.Mutex
+	key testSigningKey
+}
+
+type testSigningKey struct {
+	id  string
+	key *rsa.PrivateKey
+}
+
+func (k testSigningKey) SignatureAlgorithm() jose.SignatureAlgorithm { return jose.RS256 }
+func (k testSigningKey) Key() any                                    { return k.key }
+func (k testSigningKey) ID() string                                  { return k.id }
+
+type testPublicKey struct{ testSigningKey }
+
+func (k testPublicKey) Algorithm() jose.SignatureAlgorithm { return jose.RS256 }
+func (k testPublicKey) Use() string                        { return "sig" }
+func (k testPublicKey) Key() any                           { return &k.key.PublicKey }
+
+func (s *rotatingStorage) rotate(t *testing.T) {
+	key, err := rsa.GenerateKey(crand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.key = testSigningKey{id: newToken(), key: key}
+}
+
+func (s *rotatingStorage) SigningKey(context.Context) (op.SigningKey, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.key, nil
+}
+
+// KeySet publishes only the current key: a token signed with the previous one no longer verifies.
+func (s *rotatingStorage) KeySet(context.Context) ([]op.Key, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return []op.Key{testPublicKey{s.key}}, nil
+}
+
+// The provider rotates its signing key between two sign-ins: aigrid fetches the new key set and
+// the second sign-in succeeds.
+func TestSSOKeyRotation(t *testing.T) {
+	var rs *rotatingStorage
+	e := newSSOAppWith(t, nil, func(st *storage.Storage) exampleop.Storage {
+		rs = &rotatingStorage{Storage: st}
+		rs.rotate(t)
+		return rs
+	})
+	resp, _ := e.ssoSignIn(e.client(), "ada", "/orgs")
+	wantRedirect(t, resp, "/orgs")
+	rs.rotate(t)
+	resp, _ = e.ssoSignIn(e.client(), "ada", "/orgs")
+	wantRedirect(t, resp, "/orgs")
+	if e.auditCount("login") != 2 {
+		t.Fatalf("%d sign-ins", e.auditCount("login"))
+	}
+}
+
+// groupsStorage adds a "groups" claim to the provider's ID tokens and user info.
+type groupsStorage struct {
+	*storage.Storage
+	groups map[string][]string // subject → groups
+}
+
+func (s groupsStorage) SetUserinfoFromRequest(ctx context.Context, ui *oidc.UserInfo, token op.IDTokenRequest, scopes []string) error {
+	if err := s.Storage.SetUserinfoFromRequest(ctx, ui, token, scopes); err != nil {
+		return err
+	}
+	ui.AppendClaims("groups", s.groups[token.GetSubject()])
+	return nil
+}
+
+// AIGRID_OIDC_ORG_CLAIM and _ORG_MAP: a person whose groups claim holds a mapped value joins that
+// organisation with the mapped role; other values join nothing.
+func TestSSOClaimMapsToOrganisation(t *testing.T) {
+	e := newSSOAppWith(t, func(o *config.OIDC) { o.OrgClaim = "groups" }, func(st *storage.Storage) exampleop.Storage {
+		return groupsStorage{Storage: st, groups: map[string][]string{"ada": {"staff", "dpo-team"}, "bob": {"staff"}}}
+	})
+	owner := e.mustUser("owner@example.org", "Owner")
+	o := e.mustOrg(owner, "DPO office")
+	e.s.sso.cfg.OrgMap = map[string]config.OrgGrant{"dpo-team": {OrganisationID: o.ID, Role: "reviewer"}}
+
+	ada := e.client()
+	resp, _ := e.ssoSignIn(ada, "ada", "/orgs")
+	wantRedirect(t, resp, "/orgs")
+	m, err := e.st.Membership(context.Background(), o.ID, mustUserID(t, e.app, "ada@example.org"))
+	if err != nil || m.Role != account.Reviewer {
+		t.Fatalf("ada's membership: %+v, %v", m, err)
+	}
+	if e.auditCount("organisation.joined_by_claim") != 1 {
+		t.Fatal("not audited")
+	}
+	// signing in again changes nothing (a role changed by an owner since is kept)
+	resp, _ = e.ssoSignIn(e.client(), "ada", "/orgs")
+	wantRedirect(t, resp, "/orgs")
+	if e.auditCount("organisation.joined_by_claim") != 1 {
+		t.Fatal("joined twice")
+	}
+	bob := e.client()
+	e.ssoSignIn(bob, "bob", "/orgs")
+	resp, _ = bob.get("/o/" + o.ID + "/")
+	wantStatus(t, resp, "", http.StatusNotFound)
+}
+
+func mustUserID(t *testing.T, a *app, email string) string {
+	t.Helper()
+	u, _, err := a.st.UserByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
 }
