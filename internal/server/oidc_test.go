@@ -4,6 +4,7 @@ import (
 	"context"
 	crand "crypto/rand"
 	"crypto/rsa"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,11 +15,13 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	gooidc "github.com/coreos/go-oidc/v3/oidc"
 	"github.com/go-jose/go-jose/v4"
 	"github.com/zitadel/oidc/v3/example/server/exampleop"
 	"github.com/zitadel/oidc/v3/example/server/storage"
 	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
+	"golang.org/x/oauth2"
 	"golang.org/x/text/language"
 
 	"aigrid/internal/account"
@@ -53,7 +56,8 @@ func opUser(id, email string, verified bool) *storage.User {
 
 type ssoEnv struct {
 	*app
-	issuer string
+	issuer     string
+	onCallback func(url string) // sees aigrid's callback URL as the provider sends the browser to it
 }
 
 // newSSOApp starts a provider and an aigrid configured to use it (with cfgFn's changes).
@@ -63,7 +67,7 @@ func newSSOApp(t *testing.T, cfgFn func(*config.OIDC)) *ssoEnv {
 }
 
 // newSSOAppWith is newSSOApp with the provider's storage wrapped (e.g. to rotate its keys).
-func newSSOAppWith(t *testing.T, cfgFn func(*config.OIDC), wrap func(*storage.Storage) exampleop.Storage) *ssoEnv {
+func newSSOAppWith(t *testing.T, cfgFn func(*config.OIDC), wrap func(*storage.Storage) exampleop.Storage, mw ...func(http.Handler) http.Handler) *ssoEnv {
 	t.Helper()
 	opSrv := httptest.NewUnstartedServer(nil)
 	appSrv := httptest.NewUnstartedServer(nil)
@@ -77,12 +81,17 @@ func newSSOAppWith(t *testing.T, cfgFn func(*config.OIDC), wrap func(*storage.St
 		"mal": opUser("mal", "mal@elsewhere.test", true),
 	}
 	client := storage.WebClient("aigrid", "client secret", appURL+"/login/sso/callback")
-	st := storage.NewStorageWithClients(users, map[string]*storage.Client{"aigrid": client})
+	other := storage.WebClient("other", "other secret", "http://127.0.0.1:9/callback")
+	st := storage.NewStorageWithClients(users, map[string]*storage.Client{"aigrid": client, "other": other})
 	var ops exampleop.Storage = st
 	if wrap != nil {
 		ops = wrap(st)
 	}
-	opSrv.Config.Handler = exampleop.SetupServer(issuer, ops, nil, false)
+	var h http.Handler = exampleop.SetupServer(issuer, ops, nil, false)
+	for _, m := range mw {
+		h = m(h)
+	}
+	opSrv.Config.Handler = h
 	opSrv.Start()
 	t.Cleanup(opSrv.Close)
 
@@ -155,6 +164,9 @@ func (e *ssoEnv) ssoSignIn(c *client, user, next string) (*http.Response, string
 		next, _ := at.Parse(resp.Header.Get("Location"))
 		if next.Host == e.ts.Listener.Addr().String() && next.Path != "/login/sso/callback" {
 			return resp, body
+		}
+		if next.Path == "/login/sso/callback" && e.onCallback != nil {
+			e.onCallback(next.String())
 		}
 		req, _ := http.NewRequest("GET", next.String(), nil)
 		resp, body = c.do(req)
@@ -547,4 +559,171 @@ func mustUserID(t *testing.T, a *app, email string) string {
 		t.Fatal(err)
 	}
 	return u.ID
+}
+
+// trickStorage makes the provider issue ID tokens aigrid must refuse.
+type trickStorage struct {
+	*storage.Storage
+	trick string // "expired" or "signature"
+	real  testSigningKey
+	fake  testSigningKey
+}
+
+type shortLivedClient struct{ op.Client }
+
+func (shortLivedClient) IDTokenLifetime() time.Duration { return -time.Hour }
+
+func (s *trickStorage) GetClientByClientID(ctx context.Context, id string) (op.Client, error) {
+	c, err := s.Storage.GetClientByClientID(ctx, id)
+	if err == nil && s.trick == "expired" {
+		return shortLivedClient{c}, nil
+	}
+	return c, err
+}
+
+// SigningKey signs, for "signature", with a key other than the one published under the same ID.
+func (s *trickStorage) SigningKey(context.Context) (op.SigningKey, error) {
+	if s.trick == "signature" {
+		return s.fake, nil
+	}
+	return s.real, nil
+}
+
+func (s *trickStorage) KeySet(context.Context) ([]op.Key, error) {
+	return []op.Key{testPublicKey{s.real}}, nil
+}
+
+// An expired ID token and one whose signature does not match the provider's published key are
+// refused: no account, no session.
+func TestSSORefusesBadTokens(t *testing.T) {
+	for _, trick := range []string{"expired", "signature"} {
+		t.Run(trick, func(t *testing.T) {
+			e := newSSOAppWith(t, nil, func(st *storage.Storage) exampleop.Storage {
+				k1, _ := rsa.GenerateKey(crand.Reader, 2048)
+				k2, _ := rsa.GenerateKey(crand.Reader, 2048)
+				return &trickStorage{Storage: st, trick: trick, real: testSigningKey{id: "k", key: k1}, fake: testSigningKey{id: "k", key: k2}}
+			})
+			c := e.client()
+			resp, body := e.ssoSignIn(c, "ada", "/orgs")
+			wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+			if !strings.Contains(body, "Single sign-on did not succeed") {
+				t.Fatalf("%s: %.300s", trick, body)
+			}
+			resp, _ = c.get("/account")
+			wantRedirect(t, resp, "/login")
+			var n int
+			e.st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM users`).Scan(&n)
+			if n != 0 {
+				t.Fatalf("%s: an account was created", trick)
+			}
+		})
+	}
+}
+
+// A callback URL used once cannot be used again (the state is spent).
+func TestSSOStateCannotBeReplayed(t *testing.T) {
+	e := newSSOApp(t, nil)
+	c := e.client()
+	var callback string
+	e.onCallback = func(u string) { callback = u }
+	resp, _ := e.ssoSignIn(c, "ada", "/orgs")
+	wantRedirect(t, resp, "/orgs")
+	if callback == "" {
+		t.Fatal("no callback seen")
+	}
+	// the same browser signs out and replays the provider's answer
+	c.post("/logout", nil)
+	req, _ := http.NewRequest("GET", callback, nil)
+	resp, body := c.do(req)
+	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+	resp, _ = c.get("/account")
+	wantRedirect(t, resp, "/login")
+}
+
+// idTokenFor runs the flow as the provider's other client, outside aigrid, and returns the ID
+// token the provider issued for it: genuine, well signed, for another audience.
+func (e *ssoEnv) idTokenFor(t *testing.T, user string) string {
+	t.Helper()
+	p, err := gooidc.NewProvider(context.Background(), e.issuer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf := oauth2.Config{ClientID: "other", ClientSecret: "other secret", Endpoint: p.Endpoint(), RedirectURL: "http://127.0.0.1:9/callback",
+		Scopes: []string{"openid", "email"}}
+	verifier := oauth2.GenerateVerifier()
+	c := e.client()
+	req, _ := http.NewRequest("GET", conf.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier)), nil)
+	resp, body := c.do(req)
+	_, body, at := follow(t, c, resp, body)
+	m := opAuthRequestRe.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no login form: %.300s", body)
+	}
+	loginURL, _ := at.Parse("/login/username")
+	form := url.Values{"id": {m[1]}, "username": {user}, "password": {"provider password"}}
+	req, _ = http.NewRequest("POST", loginURL.String(), strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, _ = c.do(req)
+	at = req.URL
+	for resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		next, _ := at.Parse(resp.Header.Get("Location"))
+		if code := next.Query().Get("code"); next.Port() == "9" && code != "" {
+			tok, err := conf.Exchange(context.Background(), code, oauth2.VerifierOption(verifier))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return tok.Extra("id_token").(string)
+		}
+		req, _ := http.NewRequest("GET", next.String(), nil)
+		resp, _ = c.do(req)
+		at = next
+	}
+	t.Fatal("no code for the other client")
+	return ""
+}
+
+// swapIDToken replaces the id_token of the provider's token responses, while armed.
+type swapIDToken struct {
+	mu    sync.Mutex
+	token string
+}
+
+func (sw *swapIDToken) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw.mu.Lock()
+		token := sw.token
+		sw.mu.Unlock()
+		if token == "" || r.URL.Path != "/oauth/token" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		var body map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err == nil && body["id_token"] != nil {
+			body["id_token"] = token
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(rec.Code)
+		json.NewEncoder(w).Encode(body)
+	})
+}
+
+// A genuine ID token of the same provider, issued to another client, is refused (audience).
+func TestSSORefusesAnotherClientsToken(t *testing.T) {
+	sw := &swapIDToken{}
+	e := newSSOAppWith(t, nil, nil, sw.middleware)
+	foreign := e.idTokenFor(t, "ada")
+	sw.mu.Lock()
+	sw.token = foreign
+	sw.mu.Unlock()
+	c := e.client()
+	resp, body := e.ssoSignIn(c, "ada", "/orgs")
+	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+	var reason string
+	if err := e.st.Pool().QueryRow(context.Background(), `SELECT details->>'reason' FROM audit_log WHERE action = 'login.sso_failed'`).Scan(&reason); err != nil || reason != "invalid ID token" {
+		t.Fatalf("refused for %q (%v), want the ID token's verification (audience)", reason, err)
+	}
+	resp, _ = c.get("/account")
+	wantRedirect(t, resp, "/login")
 }
