@@ -39,7 +39,16 @@ func label(q *questionnaire.Question, values []string, lang questionnaire.Lang) 
 			out = append(out, v)
 		}
 	}
-	return strings.Join(out, "; ")
+	return join(lang, out)
+}
+
+// join lists values in one cell or line: "a; b", with a no-break space before the semicolon in
+// French.
+func join(lang questionnaire.Lang, parts []string) string {
+	if lang == questionnaire.FR {
+		return strings.Join(parts, "\u00a0; ")
+	}
+	return strings.Join(parts, "; ")
 }
 
 // Summary is one assessment in an instance-wide results export.

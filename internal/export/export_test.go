@@ -137,7 +137,7 @@ func TestBuild(t *testing.T) {
 		t.Errorf("profile %+v, organisation %q, model %q", m.Profile, m.Organisation, m.ModelVersion)
 	}
 
-	e := full(t, questionnaire.FR)
+	e := full(t, questionnaire.FR, false)
 	m = export.Build(e)
 	recs := scoring.Recommend(e.Questionnaire, e.Assessment.Profile, assessment.Values(e.Answers))
 	if len(m.Recommendations) != len(recs) || len(recs) == 0 {

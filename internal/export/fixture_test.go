@@ -44,9 +44,10 @@ func fixture(t testing.TB) export.Assessment {
 }
 
 // full is an assessment whose profile makes almost every question apply and where every question
-// that applies is answered, cycling through its options: every answer kind, "don't know", not
-// applicable with a justification, comments and evidence with French accents, and actions.
-func full(t testing.TB, lang questionnaire.Lang) export.Assessment {
+// that applies is answered (every question of the questionnaire if all), cycling through its
+// options: every answer kind, "don't know", not applicable with a justification, comments and
+// evidence with French accents, and actions.
+func full(t testing.TB, lang questionnaire.Lang, all bool) export.Assessment {
 	t.Helper()
 	qn := loadQuestionnaire(t)
 	profile := questionnaire.Profile{}
@@ -69,7 +70,7 @@ func full(t testing.TB, lang questionnaire.Lang) export.Assessment {
 	for range 5 { // answers reveal questions: answer until nothing new applies
 		visible := qn.Visibility(profile, assessment.Values(answers))
 		for i, q := range qn.Questions() {
-			if !visible[q.ID] {
+			if !visible[q.ID] && !all {
 				continue
 			}
 			if _, ok := answers[q.ID]; ok {

@@ -99,7 +99,7 @@ type Question struct {
 	// Blocking is true when the answer caps its sheet's level (CapName names the cap).
 	Blocking     bool
 	CapName      string
-	ActionStatus string // the statuses of the actions linked to the question, named, "; "-separated
+	ActionStatus string // the statuses of the actions linked to the question, named, joined by join
 	UpdatedBy    string
 	UpdatedAt    *time.Time
 }
@@ -176,7 +176,7 @@ func Build(e Assessment) *Model {
 				labels = append(labels, v)
 			}
 		}
-		m.Profile = append(m.Profile, ProfileItem{Question: p.Text.In(lang), Answer: strings.Join(labels, "; ")})
+		m.Profile = append(m.Profile, ProfileItem{Question: p.Text.In(lang), Answer: join(lang, labels)})
 	}
 
 	values := assessment.Values(e.Answers)
@@ -212,7 +212,7 @@ func Build(e Assessment) *Model {
 					Importance: i18n.T(il, "importance."+string(q.Importance)), Applies: visible[q.ID],
 					Values: ans.Values, Answer: label(q, ans.Values, lang), Justification: ans.Justification,
 					Comment: ans.Comment, Evidence: ans.Evidence, UpdatedBy: ans.UpdatedByName,
-					ActionStatus: strings.Join(statuses[q.ID], "; ")}
+					ActionStatus: join(lang, statuses[q.ID])}
 				if x.Values == nil {
 					x.Values = []string{}
 				}
