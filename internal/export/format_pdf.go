@@ -91,7 +91,7 @@ func writePDF(w io.Writer, m *Model, _ Options) error {
 	f.SetMargins(marginX, marginTop, marginX)
 	f.SetAutoPageBreak(true, marginBottom)
 	f.AliasNbPages(nbAlias)
-	f.SetTitle(r.t("export.pdf.title")+" — "+m.Assessment.SystemName, true)
+	f.SetTitle(r.T("export.pdf.title")+" — "+m.Assessment.SystemName, true)
 	f.SetAuthor(m.Organisation, true)
 	f.SetCreator("aigrid", true)
 	f.SetProducer("aigrid", true)
@@ -116,7 +116,7 @@ func writePDF(w io.Writer, m *Model, _ Options) error {
 	return f.Output(w)
 }
 
-func (r *pdfReport) t(key string, args ...any) string { return i18n.T(r.l, key, args...) }
+func (r *pdfReport) T(key string, args ...any) string { return i18n.T(r.l, key, args...) }
 
 // text prepares user text for the page: in French, the space before : ; ! ? » and after « does
 // not break. Other text is left as typed.
@@ -157,7 +157,7 @@ func (r *pdfReport) header() {
 	r.color(colMuted)
 	f.SetXY(marginX, 10)
 	f.CellFormat(contentW/2, 4, r.m.Assessment.SystemName, "", 0, "L", false, 0, "")
-	f.CellFormat(contentW/2, 4, r.t("export.pdf.title"), "", 1, "R", false, 0, "")
+	f.CellFormat(contentW/2, 4, r.T("export.pdf.title"), "", 1, "R", false, 0, "")
 	r.draw(colBorder)
 	f.SetLineWidth(0.2)
 	f.Line(marginX, 15, pageW-marginX, 15)
@@ -177,9 +177,9 @@ func (r *pdfReport) footer() {
 	f.SetXY(marginX, pageH-12.5)
 	r.font("", 6.5)
 	r.color(colMuted)
-	f.CellFormat(contentW-25, 4, r.t("export.pdf.digest", r.digest), "", 0, "L", false, 0, "")
+	f.CellFormat(contentW-25, 4, r.T("export.pdf.digest", r.digest), "", 0, "L", false, 0, "")
 	r.font("", 7.5)
-	f.CellFormat(25, 4, r.t("export.pdf.page", f.PageNo(), nbAlias), "", 0, "R", false, 0, "")
+	f.CellFormat(25, 4, r.T("export.pdf.page", f.PageNo(), nbAlias), "", 0, "R", false, 0, "")
 	r.color(colText)
 }
 
@@ -264,12 +264,12 @@ func (r *pdfReport) cover() {
 	f.CellFormat(contentW, 6, "aigrid", "", 1, "L", false, 0, "")
 	r.font("B", 20)
 	f.SetX(marginX)
-	f.MultiCell(contentW, 9, r.text(r.t("export.pdf.title")), "", "L", false)
+	f.MultiCell(contentW, 9, r.text(r.T("export.pdf.title")), "", "L", false)
 
 	f.SetXY(marginX, 76)
 	r.font("", 10)
 	r.color(colMuted)
-	f.CellFormat(contentW, 5, r.t("export.pdf.system"), "", 1, "L", false, 0, "")
+	f.CellFormat(contentW, 5, r.T("export.pdf.system"), "", 1, "L", false, 0, "")
 	r.font("B", 22)
 	r.color(colText)
 	f.MultiCell(contentW, 10, r.text(m.Assessment.SystemName), "", "L", false)
@@ -281,17 +281,17 @@ func (r *pdfReport) cover() {
 
 	a := m.Assessment
 	rows := [][2]string{
-		{r.t("export.pdf.organisation"), m.Organisation},
-		{r.t("export.pdf.version"), fmt.Sprint(a.Version)},
-		{r.t("export.pdf.status"), r.t("status." + string(a.Status))},
+		{r.T("export.pdf.organisation"), m.Organisation},
+		{r.T("export.pdf.version"), fmt.Sprint(a.Version)},
+		{r.T("export.pdf.status"), r.T("status." + string(a.Status))},
 	}
 	if m.Approval != nil {
-		rows = append(rows, [2]string{r.t("export.pdf.approved_by"), m.Approval.By},
-			[2]string{r.t("export.pdf.approved_at"), r.dateTime(m.Approval.At)})
+		rows = append(rows, [2]string{r.T("export.pdf.approved_by"), m.Approval.By},
+			[2]string{r.T("export.pdf.approved_at"), r.dateTime(m.Approval.At)})
 	}
-	rows = append(rows, [2]string{r.t("export.pdf.content_version"), m.ContentVersion},
-		[2]string{r.t("export.pdf.model_version"), m.ModelVersion},
-		[2]string{r.t("export.pdf.date"), r.dateTime(m.GeneratedAt)})
+	rows = append(rows, [2]string{r.T("export.pdf.content_version"), m.ContentVersion},
+		[2]string{r.T("export.pdf.model_version"), m.ModelVersion},
+		[2]string{r.T("export.pdf.date"), r.dateTime(m.GeneratedAt)})
 	r.draw(colBorder)
 	f.SetLineWidth(0.2)
 	for _, row := range rows {
@@ -321,15 +321,15 @@ func (r *pdfReport) cover() {
 		f.SetX(marginX + 8)
 		r.font("", 9.5)
 		r.color(colError)
-		f.CellFormat(contentW-16, 5, r.text(r.t("export.pdf.capped", m.Overall.CapName)), "", 1, "L", false, 0, "")
+		f.CellFormat(contentW-16, 5, r.text(r.T("export.pdf.capped", m.Overall.CapName)), "", 1, "L", false, 0, "")
 	}
 
 	f.SetXY(marginX, pageH-38)
-	r.para(r.t("export.pdf.disclaimer"), "", 8.5, colMuted)
+	r.para(r.T("export.pdf.disclaimer"), "", 8.5, colMuted)
 	f.SetX(marginX)
 	r.font("", 6.5)
 	r.color(colMuted)
-	f.MultiCell(contentW, 3.5, r.t("export.pdf.digest", r.digest), "", "L", false)
+	f.MultiCell(contentW, 3.5, r.T("export.pdf.digest", r.digest), "", "L", false)
 	r.color(colText)
 }
 
@@ -338,7 +338,7 @@ func (r *pdfReport) overallLine() string {
 	if level == "" {
 		level = "–"
 	}
-	return r.t("export.pdf.overall", r.m.Overall.Text, level)
+	return r.T("export.pdf.overall", r.m.Overall.Text, level)
 }
 
 // contents writes the table of contents on its reserved page, with links and page numbers.
@@ -349,7 +349,7 @@ func (r *pdfReport) contents() {
 	f.SetXY(marginX, marginTop)
 	r.font("B", 16)
 	r.color(colAccent)
-	f.CellFormat(contentW, 9, r.t("export.pdf.contents"), "", 1, "L", false, 0, "")
+	f.CellFormat(contentW, 9, r.T("export.pdf.contents"), "", 1, "L", false, 0, "")
 	r.draw(colAccent)
 	f.SetLineWidth(0.6)
 	f.Line(marginX, f.GetY()+0.5, marginX+30, f.GetY()+0.5)
@@ -386,18 +386,18 @@ func (r *pdfReport) contents() {
 // summary writes the scores, the radar chart, the profile, the blocking gaps and "don't know".
 func (r *pdfReport) summary() {
 	f, m := r.f, r.m
-	r.section(r.t("export.pdf.summary"))
+	r.section(r.T("export.pdf.summary"))
 	r.font("B", 12)
 	r.color(colAccent)
 	f.MultiCell(contentW, 6, r.text(r.overallLine()), "", "L", false)
 	if m.Overall.CapName != "" {
-		r.para(r.t("export.pdf.capped", m.Overall.CapName), "", bodySize, colError)
+		r.para(r.T("export.pdf.capped", m.Overall.CapName), "", bodySize, colError)
 	}
 	f.Ln(4)
 
 	// The sheets' scores, as a table.
 	cols := []float64{contentW - 22 - 30 - 30, 22, 30, 30}
-	head := []string{r.t("export.col.sheet"), r.t("export.col.score"), r.t("export.col.level"), r.t("export.col.cap")}
+	head := []string{r.T("export.col.sheet"), r.T("export.col.score"), r.T("export.col.level"), r.T("export.col.cap")}
 	r.fill(colAccent)
 	f.SetTextColor(255, 255, 255)
 	r.font("B", 8.5)
@@ -434,20 +434,20 @@ func (r *pdfReport) summary() {
 	r.font("B", 9)
 	r.color(colText)
 	f.Line(marginX, f.GetY(), pageW-marginX, f.GetY())
-	f.CellFormat(cols[0], 7, r.t("export.overall"), "", 0, "L", false, 0, "")
+	f.CellFormat(cols[0], 7, r.T("export.overall"), "", 0, "L", false, 0, "")
 	f.CellFormat(cols[1], 7, m.Overall.Text, "", 0, "R", false, 0, "")
 	r.font("", 9)
 	f.CellFormat(cols[2], 7, "  "+orDash(m.Overall.LevelName), "", 0, "L", false, 0, "")
 	f.CellFormat(cols[3], 7, orDash(m.Overall.CapName), "", 1, "L", false, 0, "")
 	f.Ln(6)
 
-	r.subheading(r.t("export.pdf.radar"))
+	r.subheading(r.T("export.pdf.radar"))
 	r.keep(105)
 	r.radar(pageW/2, f.GetY()+50, 40)
 	f.SetY(f.GetY() + 104)
 
 	if len(m.Profile) > 0 {
-		r.subheading(r.t("export.pdf.profile"))
+		r.subheading(r.T("export.pdf.profile"))
 		for _, p := range m.Profile {
 			r.keep(10)
 			f.SetX(marginX)
@@ -462,12 +462,12 @@ func (r *pdfReport) summary() {
 		}
 	}
 
-	r.heading(r.t("export.pdf.blocking"), 1)
-	r.para(r.t("export.pdf.blocking_hint"), "", bodySize, colMuted)
+	r.heading(r.T("export.pdf.blocking"), 1)
+	r.para(r.T("export.pdf.blocking_hint"), "", bodySize, colMuted)
 	f.Ln(2)
 	r.questionList(m.Blocking, true)
 	f.Ln(3)
-	r.heading(r.t("export.pdf.dont_know"), 1)
+	r.heading(r.T("export.pdf.dont_know"), 1)
 	r.questionList(m.DontKnow, false)
 }
 
@@ -482,7 +482,7 @@ func orDash(s string) string {
 func (r *pdfReport) questionList(qs []*Question, caps bool) {
 	f := r.f
 	if len(qs) == 0 {
-		r.para(r.t("export.pdf.none"), "", bodySize, colText)
+		r.para(r.T("export.pdf.none"), "", bodySize, colText)
 		return
 	}
 	for _, q := range qs {
@@ -497,12 +497,12 @@ func (r *pdfReport) questionList(qs []*Question, caps bool) {
 		f.SetX(marginX + 16)
 		r.font("", 8.5)
 		r.color(colMuted)
-		line := r.t("export.col.answer") + " : " + q.Answer
+		line := r.T("export.col.answer") + " : " + q.Answer
 		if r.m.Lang != questionnaire.FR {
-			line = r.t("export.col.answer") + ": " + q.Answer
+			line = r.T("export.col.answer") + ": " + q.Answer
 		}
 		if caps && q.CapName != "" {
-			line += " · " + r.t("export.pdf.capped", q.CapName)
+			line += " · " + r.T("export.pdf.capped", q.CapName)
 		}
 		f.MultiCell(contentW-16, 4.2, r.text(line), "", "L", false)
 		f.Ln(1.8)
@@ -565,7 +565,7 @@ func (r *pdfReport) radar(cx, cy, radius float64) {
 	// Labels: the sheet's number and score, outside the outer ring.
 	for i, s := range m.Sheets {
 		p := pt(i, 118)
-		label := r.t("export.col.sheet") + " " + s.ID
+		label := r.T("export.col.sheet") + " " + s.ID
 		r.font("B", 8)
 		r.color(colText)
 		w := f.GetStringWidth(label)
@@ -589,16 +589,16 @@ func (r *pdfReport) answers() {
 	f, m := r.f, r.m
 	for i, s := range m.Sheets {
 		if i == 0 {
-			r.section(r.t("export.pdf.answers"))
+			r.section(r.T("export.pdf.answers"))
 		} else {
 			f.AddPage()
 		}
 		r.heading(s.ID+". "+s.Title, 1)
 		r.font("", 9)
 		r.color(colMuted)
-		line := r.t("export.col.score") + " : " + s.Score.Text + " · " + r.t("export.col.level") + " : " + orDash(s.Score.LevelName)
+		line := r.T("export.col.score") + " : " + s.Score.Text + " · " + r.T("export.col.level") + " : " + orDash(s.Score.LevelName)
 		if s.Score.CapName != "" {
-			line += " · " + r.t("export.pdf.capped", s.Score.CapName)
+			line += " · " + r.T("export.pdf.capped", s.Score.CapName)
 		}
 		if m.Lang != questionnaire.FR {
 			line = strings.ReplaceAll(line, " : ", ": ")
@@ -606,7 +606,7 @@ func (r *pdfReport) answers() {
 		f.MultiCell(contentW, 5, r.text(line), "", "L", false)
 		f.Ln(3)
 		if len(s.Steps) == 0 {
-			r.para(r.t("export.pdf.none"), "", bodySize, colText)
+			r.para(r.T("export.pdf.none"), "", bodySize, colText)
 		}
 		for _, st := range s.Steps {
 			r.subheading(st.Title)
@@ -634,27 +634,27 @@ func (r *pdfReport) question(q *Question) {
 	answer, c := q.Answer, colText
 	switch {
 	case answer == "":
-		answer, c = r.t("export.pdf.not_answered"), colMuted
+		answer, c = r.T("export.pdf.not_answered"), colMuted
 	case q.Blocking:
 		c = colError
 	case q.DontKnow:
 		c = colWarn
 	}
 	if !q.Applies {
-		answer += " (" + r.t("export.col.applies") + " : " + r.t("export.no") + ")"
+		answer += " (" + r.T("export.col.applies") + " : " + r.T("export.no") + ")"
 		if r.m.Lang != questionnaire.FR {
 			answer = strings.Replace(answer, " : ", ": ", 1)
 		}
 	}
-	r.field(indent, r.t("export.col.answer"), answer, c)
+	r.field(indent, r.T("export.col.answer"), answer, c)
 	if q.Blocking && q.CapName != "" {
-		r.field(indent, "", r.t("export.pdf.capped", q.CapName), colError)
+		r.field(indent, "", r.T("export.pdf.capped", q.CapName), colError)
 	}
 	if q.Justification != "" {
-		r.field(indent, r.t("export.pdf.justification"), q.Justification, colText)
+		r.field(indent, r.T("export.pdf.justification"), q.Justification, colText)
 	}
 	if q.Comment != "" {
-		r.field(indent, r.t("export.pdf.comment"), q.Comment, colText)
+		r.field(indent, r.T("export.pdf.comment"), q.Comment, colText)
 	}
 	if len(q.Evidence) > 0 {
 		r.evidence(indent, q.Evidence)
@@ -673,7 +673,7 @@ func (r *pdfReport) evidence(indent float64, ev []assessment.Evidence) {
 	for i, e := range ev {
 		label := ""
 		if i == 0 {
-			label = r.t("export.pdf.evidence")
+			label = r.T("export.pdf.evidence")
 		}
 		f.SetX(marginX + indent)
 		r.font("B", smallSiz+0.5)
@@ -706,9 +706,9 @@ func (r *pdfReport) evidence(indent float64, ev []assessment.Evidence) {
 // recommendations lists the gaps to close, most urgent first.
 func (r *pdfReport) recommendations() {
 	f, m := r.f, r.m
-	r.section(r.t("export.pdf.recommendations"))
+	r.section(r.T("export.pdf.recommendations"))
 	if len(m.Recommendations) == 0 {
-		r.para(r.t("export.pdf.none"), "", bodySize, colText)
+		r.para(r.T("export.pdf.none"), "", bodySize, colText)
 	}
 	for _, x := range m.Recommendations {
 		r.keep(22)
@@ -722,7 +722,7 @@ func (r *pdfReport) recommendations() {
 		r.font("", 8.5)
 		meta := []string{x.Priority, x.Importance, x.QuestionID}
 		if x.Points > 0 {
-			meta = append(meta, r.t("export.pdf.gain", formatScore(m.Lang, x.Points)))
+			meta = append(meta, r.T("export.pdf.gain", formatScore(m.Lang, x.Points)))
 		}
 		r.color(colMuted)
 		if x.Blocking {
@@ -747,13 +747,13 @@ func (r *pdfReport) recommendations() {
 // actions writes the action plan as a table.
 func (r *pdfReport) actions() {
 	f, m := r.f, r.m
-	r.section(r.t("export.pdf.actions"))
+	r.section(r.T("export.pdf.actions"))
 	if len(m.Actions) == 0 {
-		r.para(r.t("export.pdf.none"), "", bodySize, colText)
+		r.para(r.T("export.pdf.none"), "", bodySize, colText)
 		return
 	}
 	cols := []float64{contentW - 21 - 32 - 22 - 24, 21, 32, 22, 24}
-	head := []string{r.t("export.col.action"), r.t("export.col.id"), r.t("export.col.owner"), r.t("export.col.due"), r.t("export.col.status")}
+	head := []string{r.T("export.col.action"), r.T("export.col.id"), r.T("export.col.owner"), r.T("export.col.due"), r.T("export.col.status")}
 	drawHead := func() {
 		r.fill(colAccent)
 		f.SetTextColor(255, 255, 255)
@@ -812,7 +812,7 @@ func (r *pdfReport) actions() {
 			f.SetXY(marginX+cols[0]+cols[1]+cols[2], y+1.5+4.2)
 			r.font("", 7.5)
 			r.color(colError)
-			f.CellFormat(cols[3], 4, r.t("export.col.overdue"), "", 0, "L", false, 0, "")
+			f.CellFormat(cols[3], 4, r.T("export.col.overdue"), "", 0, "L", false, 0, "")
 		}
 		f.SetY(y + h)
 		f.Line(marginX, f.GetY(), pageW-marginX, f.GetY())

@@ -27,7 +27,7 @@ type Format struct {
 
 // formats is the one table of export formats, in the order the export page offers them. A new
 // format is one new file defining a Format, and one line here.
-var formats = []Format{pdfFormat, csvFormat, jsonFormat}
+var formats = []Format{pdfFormat, xlsxFormat, csvFormat, jsonFormat}
 
 // Formats lists the export formats.
 func Formats() []Format { return formats }

@@ -478,4 +478,7 @@ var en = map[string]string{
 	"conflict.legend":                "Which answer do you keep?",
 	"conflict.erase":                 "Erase the answer (you left it empty in the form)",
 	"method.resources":               "Other guides and tools",
+	// exports
+	"export.col.updated_by": "Last answered by",
+	"export.col.updated_at": "Last answered on (UTC)",
 }

@@ -478,4 +478,7 @@ var fr = map[string]string{
 	"conflict.legend":                "Quelle réponse gardez-vous\u00a0?",
 	"conflict.erase":                 "Effacer la réponse (vous l’avez laissée vide dans le formulaire)",
 	"method.resources":               "Autres guides et outils",
+	// exports
+	"export.col.updated_by": "Dernière réponse par",
+	"export.col.updated_at": "Dernière réponse le (UTC)",
 }
