@@ -481,4 +481,7 @@ var en = map[string]string{
 	// exports
 	"export.col.updated_by": "Last answered by",
 	"export.col.updated_at": "Last answered on (UTC)",
+	"export.error.format":   "Choose a format.",
+	"export.error.lang":     "Choose French or English.",
+	"export.error.sep":      "Choose a semicolon or a comma.",
 }

@@ -481,4 +481,7 @@ var fr = map[string]string{
 	// exports
 	"export.col.updated_by": "Dernière réponse par",
 	"export.col.updated_at": "Dernière réponse le (UTC)",
+	"export.error.format":   "Choisissez un format.",
+	"export.error.lang":     "Choisissez le français ou l’anglais.",
+	"export.error.sep":      "Choisissez le point-virgule ou la virgule.",
 }

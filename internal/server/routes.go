@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"aigrid/internal/account"
+	"aigrid/internal/export"
 	"aigrid/web/static"
 )
 
@@ -73,8 +74,10 @@ func (s *Server) routes() http.Handler {
 		s.route(r, "GET", "/o/{org}/a/{a}/history", org(account.PermRead), s.showHistory)
 		s.route(r, "GET", "/o/{org}/a/{a}/results", org(account.PermRead), s.showResults)
 		s.route(r, "GET", "/o/{org}/a/{a}/compare", org(account.PermRead), s.showCompare)
-		s.route(r, "GET", "/o/{org}/a/{a}/export.csv", org(account.PermRead), s.exportAssessment("csv"))
-		s.route(r, "GET", "/o/{org}/a/{a}/export.json", org(account.PermRead), s.exportAssessment("json"))
+		s.route(r, "GET", "/o/{org}/a/{a}/export", org(account.PermRead), s.showExport)
+		for _, f := range export.Formats() { // export.pdf, export.xlsx…: one route per format of the table
+			s.route(r, "GET", "/o/{org}/a/{a}/export."+f.Name, org(account.PermRead), s.exportAs(f))
+		}
 		s.route(r, "GET", "/o/{org}/a/{a}/actions", org(account.PermRead), s.showActions)
 		s.route(r, "POST", "/o/{org}/a/{a}/actions", org(account.PermEdit), s.createAction)
 		s.route(r, "POST", "/o/{org}/a/{a}/actions/{action}", org(account.PermEdit), s.updateAction)
