@@ -59,6 +59,14 @@ func (s *Store) Assessment(ctx context.Context, orgID, id string) (assessment.As
 	return a, wrap("assessment", err)
 }
 
+// AssessmentOrganisation returns the organisation an assessment belongs to. It crosses tenants:
+// only the command line uses it, run by whoever holds the database's credentials.
+func (s *Store) AssessmentOrganisation(ctx context.Context, id string) (string, error) {
+	var orgID string
+	err := s.db.QueryRow(ctx, `SELECT organisation_id::text FROM assessments WHERE id::text = $1`, id).Scan(&orgID)
+	return orgID, wrap("assessment organisation", err)
+}
+
 // AssessmentFilter narrows the list of assessments.
 type AssessmentFilter struct {
 	Query    string            // words in the system name or description
