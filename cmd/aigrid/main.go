@@ -52,6 +52,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runAdmin(ctx, args, getenv, stdin, stdout, stderr)
 	case "export":
 		return runExport(ctx, args, getenv, stdout, stderr)
+	case "import":
+		return runImport(ctx, args, getenv, stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "aigrid", version)
 		return nil
@@ -72,5 +74,7 @@ const usage = `usage:
                                   site administration (aigrid admin for details)
   aigrid export --assessment ID --format pdf|xlsx|csv|json [--lang fr|en] --out FILE
                                   write an assessment (aigrid export for details)
+  aigrid import --organisation ID FILE
+                                  create an assessment from a JSON export
   aigrid version                  print the version
 `

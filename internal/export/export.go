@@ -28,6 +28,8 @@ type Assessment struct {
 	Actions       []assessment.Action // the action plan
 	Events        []assessment.Event  // the workflow events, newest first (who approved, when)
 	Now           time.Time           // the date of the export
+	// History sums up each answer's history, by question.
+	History map[string]assessment.HistorySummary
 }
 
 func label(q *questionnaire.Question, values []string, lang questionnaire.Lang) string {

@@ -182,29 +182,27 @@ func TestJSON(t *testing.T) {
 	if err := export.WriteJSON(&buf, fixture(t)); err != nil {
 		t.Fatal(err)
 	}
-	var doc struct {
-		SystemName string         `json:"system_name"`
-		Report     scoring.Report `json:"report"`
-		Answers    []struct {
-			QuestionID    string `json:"question_id"`
-			Justification string `json:"justification"`
-			Applies       bool   `json:"applies"`
-		} `json:"answers"`
-	}
+	var doc export.Document
 	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.SystemName != "CV screening" || doc.Report.ModelVersion != scoring.ModelVersion || len(doc.Report.Sheets) != 7 {
+	if doc.Format != "aigrid-assessment" || doc.FormatVersion != 1 || doc.Assessment.SystemName != "CV screening" ||
+		doc.Report.ModelVersion != scoring.ModelVersion || len(doc.Report.Sheets) != 7 || doc.Organisation != "Acme" ||
+		doc.Assessment.Approved == nil || doc.Assessment.Approved.By != "Régine" || len(doc.Actions) != 1 {
 		t.Fatalf("%+v", doc)
 	}
 	found := false
 	for _, a := range doc.Answers {
-		if a.QuestionID == "q1.1.4" && a.Justification == "no data" && a.Applies {
+		if a.QuestionID == "q1.1.4" && a.Justification == "no data" && a.Applies && len(a.Evidence) == 1 {
 			found = true
 		}
 	}
 	if !found {
 		t.Fatal("the N/A answer and its justification are missing")
+	}
+	var again bytes.Buffer
+	if err := export.WriteJSON(&again, fixture(t)); err != nil || !bytes.Equal(buf.Bytes(), again.Bytes()) {
+		t.Fatal("two exports of the same data differ")
 	}
 }
 

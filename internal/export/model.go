@@ -102,6 +102,8 @@ type Question struct {
 	ActionStatus string // the statuses of the actions linked to the question, named, joined by join
 	UpdatedBy    string
 	UpdatedAt    *time.Time
+	Revision     int                       // the answer's revision, 0 when unanswered
+	History      assessment.HistorySummary // its changes
 }
 
 // EvidenceText is the evidence as one line: "title link | title link".
@@ -212,7 +214,7 @@ func Build(e Assessment) *Model {
 					Importance: i18n.T(il, "importance."+string(q.Importance)), Applies: visible[q.ID],
 					Values: ans.Values, Answer: label(q, ans.Values, lang), Justification: ans.Justification,
 					Comment: ans.Comment, Evidence: ans.Evidence, UpdatedBy: ans.UpdatedByName,
-					ActionStatus: join(lang, statuses[q.ID])}
+					ActionStatus: join(lang, statuses[q.ID]), Revision: ans.Revision, History: e.History[q.ID]}
 				if x.Values == nil {
 					x.Values = []string{}
 				}

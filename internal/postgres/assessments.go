@@ -426,6 +426,24 @@ func (s *Store) History(ctx context.Context, orgID, id, questionID string) ([]as
 	return list, wrap("history", err)
 }
 
+// HistorySummaries sums up the history of each answer of an assessment, by question.
+func (s *Store) HistorySummaries(ctx context.Context, orgID, id string) (map[string]assessment.HistorySummary, error) {
+	rows, err := s.db.Query(ctx, `SELECT h.question_id, count(*), min(h.changed_at), max(h.changed_at)
+		FROM answer_history h JOIN assessments a ON a.id = h.assessment_id
+		WHERE h.assessment_id = $1 AND a.organisation_id = $2 GROUP BY h.question_id`, id, orgID)
+	if err != nil {
+		return nil, wrap("history summaries", err)
+	}
+	out := map[string]assessment.HistorySummary{}
+	var qid string
+	var h assessment.HistorySummary
+	_, err = pgx.ForEachRow(rows, []any{&qid, &h.Changes, &h.First, &h.Last}, func() error {
+		out[qid] = h
+		return nil
+	})
+	return out, wrap("history summaries", err)
+}
+
 // Duplicate copies an assessment (profile and answers) as a new draft version linked to it.
 func (s *Store) Duplicate(ctx context.Context, orgID, id, userID string) (string, error) {
 	var newID string

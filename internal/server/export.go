@@ -63,12 +63,16 @@ func LoadExport(ctx context.Context, st *postgres.Store, qn *questionnaire.Quest
 	if err != nil {
 		return export.Assessment{}, err
 	}
+	history, err := st.HistorySummaries(ctx, orgID, id)
+	if err != nil {
+		return export.Assessment{}, err
+	}
 	o, err := st.Organisation(ctx, orgID)
 	if err != nil {
 		return export.Assessment{}, err
 	}
 	return export.Assessment{Questionnaire: qn, Assessment: a, Answers: answers, Lang: lang, Organisation: o.Name,
-		Report: scoring.Score(qn, a.Profile, assessment.Values(answers)), Actions: actions, Events: events, Now: now}, nil
+		Report: scoring.Score(qn, a.Profile, assessment.Values(answers)), Actions: actions, Events: events, History: history, Now: now}, nil
 }
 
 // exportForm reads the export page's choices: format, CSV separator and language. The language
@@ -175,4 +179,16 @@ func (s *Server) exportAll(w http.ResponseWriter, r *http.Request) error {
 	}
 	attachment(w, "aigrid-results", "csv", "text/csv; charset=utf-8")
 	return export.WriteSummaryCSV(w, s.qn.Sheets, rows)
+}
+
+// SaveImport creates the assessment a checked import file describes in an organisation, as userID
+// ("" for the command line), in one transaction. It returns the new assessment's ID and the owner
+// names that matched no member.
+func SaveImport(ctx context.Context, st *postgres.Store, orgID, userID string, imp *export.Import) (string, []string, error) {
+	var actions []postgres.ImportAction
+	for _, x := range imp.Actions {
+		actions = append(actions, postgres.ImportAction{OwnerName: x.Owner, ActionInput: postgres.ActionInput{QuestionID: x.QuestionID,
+			Title: x.Title, DueOn: x.DueOn, Status: x.Status, Reason: x.Reason}})
+	}
+	return st.ImportAssessment(ctx, orgID, userID, imp.Assessment, imp.Answers, actions)
 }
