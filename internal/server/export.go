@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -191,4 +192,50 @@ func SaveImport(ctx context.Context, st *postgres.Store, orgID, userID string, i
 			Title: x.Title, DueOn: x.DueOn, Status: x.Status, Reason: x.Reason}})
 	}
 	return st.ImportAssessment(ctx, orgID, userID, imp.Assessment, imp.Answers, actions)
+}
+
+// showImport is the page that creates an assessment from a JSON export.
+func (s *Server) showImport(w http.ResponseWriter, r *http.Request) error {
+	s.render(w, r, http.StatusOK, pages.Import(s.globals(w, r), pages.ImportView{Form: components.NewForm()}))
+	return nil
+}
+
+// importAssessment creates an assessment from an uploaded JSON export: the file is checked
+// completely first; on any problem, every one is listed with its JSON path and nothing is created.
+func (s *Server) importAssessment(w http.ResponseWriter, r *http.Request) error {
+	g := s.globals(w, r)
+	m := currentMembership(r)
+	view := pages.ImportView{Form: components.NewForm()}
+	var data []byte
+	file, _, err := r.FormFile("file")
+	if err == nil {
+		data, err = io.ReadAll(io.LimitReader(file, export.MaxImportSize+1))
+		file.Close()
+	}
+	if err != nil || len(data) == 0 {
+		view.Form.Fail("file", "import.error.file")
+		s.render(w, r, http.StatusUnprocessableEntity, pages.Import(g, view))
+		return nil
+	}
+	imp, problems := export.ParseImport(s.qn, data)
+	if len(problems) > 0 {
+		for _, p := range problems {
+			view.Problems = append(view.Problems, pages.ImportProblem{Path: p.Path, Message: i18n.T(g.Lang, p.Key, p.Args...)})
+		}
+		s.render(w, r, http.StatusUnprocessableEntity, pages.Import(g, view))
+		return nil
+	}
+	id, unmatched, err := SaveImport(r.Context(), s.st, m.Organisation.ID, m.User.ID, imp)
+	if err != nil {
+		return err
+	}
+	s.audit(r, "", m.Organisation.ID, "assessment.import", map[string]any{"assessment": id, "answers": len(imp.Answers),
+		"actions": len(imp.Actions), "unmatched_owners": len(unmatched)})
+	if len(unmatched) > 0 {
+		s.flash(w, r, "import.done.unassigned")
+	} else {
+		s.flash(w, r, "import.done")
+	}
+	http.Redirect(w, r, s.assessmentPath(r, id, "/"), http.StatusSeeOther)
+	return nil
 }

@@ -1,13 +1,17 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"mime/multipart"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"aigrid/internal/export"
+	"aigrid/internal/postgres"
 )
 
 func TestExports(t *testing.T) {
@@ -105,5 +109,93 @@ func TestExports(t *testing.T) {
 	wantStatus(t, resp, body, 200)
 	if !strings.Contains(body, "Clinique du Parc") || !strings.Contains(body, "CV screening") {
 		t.Fatalf("instance export:\n%.500s", body)
+	}
+}
+
+// upload posts a file as the import form does.
+func upload(c *client, path string, data []byte) (*http.Response, string) {
+	c.a.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	if data != nil {
+		fw, _ := mw.CreateFormFile("file", "export.json")
+		fw.Write(data)
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", c.a.ts.URL+path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return c.do(req)
+}
+
+func TestImportPage(t *testing.T) {
+	tm := newTeam(t)
+	ctx := context.Background()
+	id := tm.create(tm.editor, "CV screening", fullProfile)
+	tm.step(tm.editor, id, "1.1", url.Values{"a.q1.1.3": {"not_applicable"}, "j.q1.1.3": {"Aucune donnée : « rien »"},
+		"c.q1.1.3": {"Vérifié par l’équipe"}, "a.q1.1.1": {"specific_use"}}, "save")
+	_, exported := tm.viewer.get(tm.path("/a/" + id + "/export.json"))
+
+	_, body := tm.editor.get(tm.path("/"))
+	if !strings.Contains(body, `href="`+tm.path("/import")+`"`) {
+		t.Fatal("no link to the import page")
+	}
+	resp, body := tm.editor.get(tm.path("/import"))
+	wantStatus(t, resp, body, 200)
+	if !strings.Contains(body, `type="file"`) || !strings.Contains(body, `enctype="multipart/form-data"`) {
+		t.Fatal("no file upload form")
+	}
+
+	count := func() int {
+		list, err := tm.a.st.Assessments(ctx, tm.org.ID, postgres.AssessmentFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(list)
+	}
+	// No file, a broken file, a file with problems: the page again, every problem listed, nothing created.
+	resp, body = upload(tm.editor, tm.path("/import"), nil)
+	wantStatus(t, resp, body, 422)
+	if !strings.Contains(body, `data-testid="error-summary"`) {
+		t.Error("no error without a file")
+	}
+	bad := strings.Replace(exported, `"question_id": "q1.1.1"`, `"question_id": "q9.9.9"`, 1)
+	for _, c := range []struct{ data, want string }{
+		{"{not json", "This is not an aigrid JSON export"},
+		{bad, "$.answers[0].question_id"},
+	} {
+		resp, body := upload(tm.editor, tm.path("/import"), []byte(c.data))
+		wantStatus(t, resp, body, 422)
+		if !strings.Contains(body, `data-testid="import-problems"`) || !strings.Contains(body, c.want) {
+			t.Errorf("%.20q: problems not listed:\n%.3000s", c.data, body)
+		}
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("%d assessments after refused imports", n)
+	}
+
+	// A good file: a new draft with the same answers.
+	resp, _ = upload(tm.editor, tm.path("/import"), []byte(exported))
+	if resp.StatusCode != 303 || !strings.HasPrefix(resp.Header.Get("Location"), tm.path("/a/")) {
+		t.Fatalf("import: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	newID := strings.Split(strings.TrimPrefix(resp.Header.Get("Location"), tm.path("/a/")), "/")[0]
+	before, _ := tm.a.st.Answers(ctx, tm.org.ID, id)
+	after, err := tm.a.st.Answers(ctx, tm.org.ID, newID)
+	if err != nil || len(after) != len(before) || len(before) != 2 {
+		t.Fatalf("%v: %d answers imported of %d", err, len(after), len(before))
+	}
+	for qid, a := range before {
+		if !a.Same(after[qid]) {
+			t.Errorf("%s: %+v, imported %+v", qid, a, after[qid])
+		}
+	}
+	log, _ := tm.a.st.AuditLog(ctx, tm.org.ID, 50)
+	if len(log) == 0 || log[0].Action != "assessment.import" || log[0].Details["assessment"] != newID {
+		t.Errorf("import not audited: %+v", log[:min(1, len(log))])
+	}
+	// Viewers cannot import.
+	if resp, _ := upload(tm.viewer, tm.path("/import"), []byte(exported)); resp.StatusCode != 403 {
+		t.Errorf("viewer import: %d", resp.StatusCode)
 	}
 }

@@ -65,6 +65,8 @@ func (s *Server) routes() http.Handler {
 
 		s.route(r, "GET", "/o/{org}/assessments/new", org(account.PermEdit), s.showNewAssessment)
 		s.route(r, "POST", "/o/{org}/assessments", org(account.PermEdit), s.createAssessment)
+		s.route(r, "GET", "/o/{org}/import", org(account.PermEdit), s.showImport)
+		s.route(r, "POST", "/o/{org}/import", org(account.PermEdit), s.importAssessment, maxBody(export.MaxImportSize+64<<10))
 		s.route(r, "GET", "/o/{org}/a/{a}/", org(account.PermRead), s.showAssessment)
 		s.route(r, "GET", "/o/{org}/a/{a}/profile", org(account.PermEdit), s.showProfile)
 		s.route(r, "POST", "/o/{org}/a/{a}/profile", org(account.PermEdit), s.updateAssessmentProfile)
