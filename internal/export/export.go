@@ -66,27 +66,60 @@ func WriteSummaryCSV(w io.Writer, sheets []*questionnaire.Sheet, list []Summary)
 }
 
 func writeSummaryCSV(w io.Writer, sheets []*questionnaire.Sheet, list []Summary, sep rune) error {
-	cw := newCSVWriter(w, sep)
-	header := texts("organisation", "assessment_id", "system_name", "version", "status", "content_version", "updated_at", "overall_score", "overall_level", "completion")
-	for _, s := range sheets {
-		header = append(header, text("sheet_"+s.ID+"_score"), text("sheet_"+s.ID+"_level"))
-	}
-	cw.row(header...)
+	sw := newSummaryCSV(w, sheets, sep)
 	for _, x := range list {
-		rec := []cell{text(x.Organisation), text(x.Assessment.ID), text(x.Assessment.SystemName), number(fmt.Sprint(x.Assessment.Version)),
-			text(string(x.Assessment.Status)), text(x.Assessment.ContentVersion), text(x.Assessment.UpdatedAt.UTC().Format(time.RFC3339)),
-			number(score(x.Report.Overall)), number(fmt.Sprint(int(x.Report.Overall.Level))), number(fmt.Sprintf("%.2f", x.Report.Overall.Completion))}
-		for _, s := range sheets {
-			if sr := x.Report.Sheet(s.ID); sr != nil {
-				rec = append(rec, number(score(sr.Result)), number(fmt.Sprint(int(sr.Level))))
-			} else {
-				rec = append(rec, text(""), text(""))
-			}
-		}
-		cw.row(rec...)
+		sw.Write(x)
 	}
-	return cw.close()
+	return sw.Close()
 }
+
+// SummaryCSV writes the instance-wide results export one assessment at a time, so that it can be
+// streamed: memory does not grow with the number of assessments.
+type SummaryCSV struct {
+	cw     *csvWriter
+	sheets []*questionnaire.Sheet
+}
+
+// NewSummaryCSV starts a results export (comma-separated, UTF-8 with BOM) with its header line.
+func NewSummaryCSV(w io.Writer, sheets []*questionnaire.Sheet) *SummaryCSV {
+	return newSummaryCSV(w, sheets, Comma)
+}
+
+func newSummaryCSV(w io.Writer, sheets []*questionnaire.Sheet, sep rune) *SummaryCSV {
+	s := &SummaryCSV{cw: newCSVWriter(w, sep), sheets: sheets}
+	header := texts("organisation", "assessment_id", "system_name", "version", "status", "content_version", "updated_at", "overall_score", "overall_level", "completion")
+	for _, sh := range sheets {
+		header = append(header, text("sheet_"+sh.ID+"_score"), text("sheet_"+sh.ID+"_level"))
+	}
+	s.cw.row(header...)
+	return s
+}
+
+// Write adds one assessment's line.
+func (s *SummaryCSV) Write(x Summary) {
+	rec := []cell{text(x.Organisation), text(x.Assessment.ID), text(x.Assessment.SystemName), number(fmt.Sprint(x.Assessment.Version)),
+		text(string(x.Assessment.Status)), text(x.Assessment.ContentVersion), text(x.Assessment.UpdatedAt.UTC().Format(time.RFC3339)),
+		number(score(x.Report.Overall)), number(fmt.Sprint(int(x.Report.Overall.Level))), number(fmt.Sprintf("%.2f", x.Report.Overall.Completion))}
+	for _, sh := range s.sheets {
+		if sr := x.Report.Sheet(sh.ID); sr != nil {
+			rec = append(rec, number(score(sr.Result)), number(fmt.Sprint(int(sr.Level))))
+		} else {
+			rec = append(rec, text(""), text(""))
+		}
+	}
+	s.cw.row(rec...)
+}
+
+// Flush sends what is buffered to the writer.
+func (s *SummaryCSV) Flush() error {
+	if s.cw.err != nil {
+		return s.cw.err
+	}
+	return s.cw.w.Flush()
+}
+
+// Close flushes the file and returns the first error.
+func (s *SummaryCSV) Close() error { return s.cw.close() }
 
 func score(r scoring.Result) string {
 	if !r.HasScore {

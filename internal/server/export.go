@@ -167,19 +167,38 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request, format export.
 	return err
 }
 
-// exportAll downloads the scores of every assessment of the instance (site administrators).
+// exportAll streams the scores of every assessment of the instance (site administrators): the
+// header line leaves at once, lines are flushed as they are written, and memory does not grow with
+// the number of assessments. A failure midway aborts the response, so that the download shows as
+// failed instead of looking complete; it is logged.
 func (s *Server) exportAll(w http.ResponseWriter, r *http.Request) error {
-	list, answers, err := s.st.AllAssessments(r.Context())
-	if err != nil {
-		return err
-	}
-	var rows []export.Summary
-	for _, x := range list {
-		rows = append(rows, export.Summary{Organisation: x.OrganisationName, Assessment: x.Assessment,
-			Report: scoring.Score(s.qn, x.Profile, assessment.Values(answers[x.ID]))})
-	}
+	rc := http.NewResponseController(w)
 	attachment(w, "aigrid-results", "csv", "text/csv; charset=utf-8")
-	return export.WriteSummaryCSV(w, s.qn.Sheets, rows)
+	sw := export.NewSummaryCSV(w, s.qn.Sheets)
+	err := sw.Flush()
+	_ = rc.Flush()
+	n := 0
+	if err == nil {
+		err = s.st.EachAssessment(r.Context(), "", func(x postgres.OrgAssessment, answers questionnaire.Answers) error {
+			sw.Write(export.Summary{Organisation: x.OrganisationName, Assessment: x.Assessment, Report: scoring.Score(s.qn, x.Profile, answers)})
+			if n++; n%100 == 0 {
+				if err := sw.Flush(); err != nil {
+					return err
+				}
+				_ = rc.Flush()
+			}
+			return nil
+		})
+	}
+	if err == nil {
+		err = sw.Close()
+	}
+	s.audit(r, "", "", "admin.export", map[string]any{"assessments": n, "complete": err == nil})
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "results export interrupted", "err", err, "lines", n, "request_id", requestIDFrom(r.Context()))
+		panic(http.ErrAbortHandler)
+	}
+	return nil
 }
 
 // SaveImport creates the assessment a checked import file describes in an organisation, as userID
