@@ -50,6 +50,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runContent(args, stdout, stderr)
 	case "admin":
 		return runAdmin(ctx, args, getenv, stdin, stdout, stderr)
+	case "export":
+		return runExport(ctx, args, getenv, stdout, stderr)
+	case "import":
+		return runImport(ctx, args, getenv, stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "aigrid", version)
 		return nil
@@ -68,5 +72,9 @@ const usage = `usage:
   aigrid content stats [--json]   count the questionnaire content
   aigrid admin create-user|reset-password|signup
                                   site administration (aigrid admin for details)
+  aigrid export --assessment ID --format pdf|xlsx|csv|json [--lang fr|en] --out FILE
+                                  write an assessment (aigrid export for details)
+  aigrid import --organisation ID FILE
+                                  create an assessment from a JSON export
   aigrid version                  print the version
 `

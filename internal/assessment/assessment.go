@@ -196,6 +196,12 @@ type Change struct {
 	At         time.Time
 }
 
+// HistorySummary sums up an answer's history: how many changes, the first and the last.
+type HistorySummary struct {
+	Changes     int
+	First, Last time.Time
+}
+
 // Event is one transition of the workflow (or another life event: created, duplicated, archived…).
 type Event struct {
 	Kind    string

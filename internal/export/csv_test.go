@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
 
 	"aigrid/internal/assessment"
 	"aigrid/internal/export"
+	"aigrid/internal/questionnaire"
 )
 
 // hostile is text a user may type that a spreadsheet would run as a formula, directly or once it
@@ -74,14 +76,15 @@ const (
 
 // checkNoFormula parses a CSV file with each separator a spreadsheet may use and fails on any field
 // that starts with a formula trigger, and, with its own separator, on a field count that differs
-// from the header's.
-func checkNoFormula(t *testing.T, name, out string, want int) {
+// from the header's (sep is the one it was written with).
+func checkNoFormula(t *testing.T, name, out string, sep rune, want int) {
 	t.Helper()
 	if !strings.HasPrefix(out, "\ufeff") {
 		t.Errorf("%s: no byte-order mark", name)
 	}
 	out = strings.TrimPrefix(out, "\ufeff")
 	strict := csv.NewReader(strings.NewReader(out))
+	strict.Comma = sep
 	recs, err := strict.ReadAll()
 	if err != nil {
 		t.Fatalf("%s: not valid CSV: %v", name, err)
@@ -121,7 +124,7 @@ func TestCSVRoundTripHasNoFormula(t *testing.T) {
 	if err := export.WriteSummaryCSV(&buf, f.Questionnaire.Sheets, list); err != nil {
 		t.Fatal(err)
 	}
-	checkNoFormula(t, "summary", buf.String(), 1+len(hostile))
+	checkNoFormula(t, "summary", buf.String(), ',', 1+len(hostile))
 
 	// The answers export, with hostile text in every field a user writes.
 	var all strings.Builder
@@ -143,18 +146,31 @@ func TestCSVRoundTripHasNoFormula(t *testing.T) {
 		f.Answers[id] = a
 	}
 	f.Answers["q1.1.5"] = assessment.Answer{QuestionID: "q1.1.5", Values: []string{"=1+1", "-5"}, Comment: "x;=cmd"}
-	buf.Reset()
-	if err := export.WriteCSV(&buf, f); err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\ufeff"))).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkNoFormula(t, "answers", buf.String(), len(recs))
-	for _, r := range recs {
-		if r[2] == "q1.1.5" && (r[6] != "'=1+1;'-5" || r[7] != "x;'=cmd") {
-			t.Errorf("q1.1.5 values %q and comment %q: each part neutralised expected", r[6], r[7])
+	f.Actions[0].Title, f.Actions[0].OwnerName, f.Actions[0].Reason = text, text, text
+	csvFormat, _ := export.Lookup("csv")
+	for _, lang := range []questionnaire.Lang{questionnaire.FR, questionnaire.EN} {
+		f.Lang = lang
+		m := export.Build(f)
+		for _, sep := range []rune{';', ','} {
+			buf.Reset()
+			if err := csvFormat.Write(&buf, m, export.Options{Sep: sep}); err != nil {
+				t.Fatal(err)
+			}
+			name := fmt.Sprintf("answers %s %q", lang, sep)
+			recs := readCSV(t, buf.String(), sep)
+			checkNoFormula(t, name, buf.String(), sep, len(recs))
+			found := false
+			for _, r := range recs {
+				if r[2] == "q1.1.5" {
+					found = true
+					if strings.ReplaceAll(r[5], "\u00a0", "") != "'=1+1; '-5" || r[9] != "x;'=cmd" {
+						t.Errorf("%s: q1.1.5 answer %q and comment %q: each part neutralised expected", name, r[5], r[9])
+					}
+				}
+			}
+			if !found {
+				t.Errorf("%s: no q1.1.5 line", name)
+			}
 		}
 	}
 }

@@ -1,10 +1,11 @@
-// Package export writes assessments and their results as CSV and JSON, for the people who keep
-// records outside aigrid (a DPO's register, an audit file). It writes to an io.Writer and knows
-// nothing of HTTP.
+// Package export writes assessments and their results as PDF reports, spreadsheets, CSV and JSON,
+// for the people who keep records outside aigrid (a DPO's register, an audit file, the report
+// handed to management). Build resolves an assessment once into a Model in one language; each
+// format (one file each, registered in formats.go) renders that Model to an io.Writer. The package
+// is pure: the server loads the data and passes it in; nothing here knows HTTP or the database.
 package export
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -15,53 +16,20 @@ import (
 	"aigrid/internal/scoring"
 )
 
-// Assessment is everything exported about one assessment.
+// Assessment is everything exported about one assessment, as the server loads it: Build turns it
+// into the Model the formats render.
 type Assessment struct {
 	Questionnaire *questionnaire.Questionnaire
 	Assessment    assessment.Assessment
 	Answers       map[string]assessment.Answer
 	Report        scoring.Report
 	Lang          questionnaire.Lang
-}
-
-// answerRow is one answer in the exports.
-type answerRow struct {
-	Sheet         string                `json:"sheet"`
-	Section       string                `json:"section"`
-	QuestionID    string                `json:"question_id"`
-	Question      string                `json:"question"`
-	Applies       bool                  `json:"applies"`
-	Values        []string              `json:"values"`
-	Answer        string                `json:"answer"`
-	Comment       string                `json:"comment,omitempty"`
-	Justification string                `json:"justification,omitempty"`
-	Evidence      []assessment.Evidence `json:"evidence,omitempty"`
-	UpdatedBy     string                `json:"updated_by,omitempty"`
-	UpdatedAt     *time.Time            `json:"updated_at,omitempty"`
-}
-
-// rows lists every answered question, and every question that applies, in questionnaire order.
-func (e Assessment) rows() []answerRow {
-	visible := e.Questionnaire.Visibility(e.Assessment.Profile, assessment.Values(e.Answers))
-	var out []answerRow
-	for _, q := range e.Questionnaire.Questions() {
-		a, answered := e.Answers[q.ID]
-		if !visible[q.ID] && !answered {
-			continue
-		}
-		row := answerRow{Sheet: q.Section.Sheet.ID, Section: q.Section.ID, QuestionID: q.ID, Question: q.Text.In(e.Lang),
-			Applies: visible[q.ID], Values: a.Values, Answer: label(q, a.Values, e.Lang), Comment: a.Comment,
-			Justification: a.Justification, Evidence: a.Evidence, UpdatedBy: a.UpdatedByName}
-		if row.Values == nil {
-			row.Values = []string{}
-		}
-		if answered {
-			t := a.UpdatedAt.UTC()
-			row.UpdatedAt = &t
-		}
-		out = append(out, row)
-	}
-	return out
+	Organisation  string              // the organisation's name
+	Actions       []assessment.Action // the action plan
+	Events        []assessment.Event  // the workflow events, newest first (who approved, when)
+	Now           time.Time           // the date of the export
+	// History sums up each answer's history, by question.
+	History map[string]assessment.HistorySummary
 }
 
 func label(q *questionnaire.Question, values []string, lang questionnaire.Lang) string {
@@ -73,49 +41,16 @@ func label(q *questionnaire.Question, values []string, lang questionnaire.Lang) 
 			out = append(out, v)
 		}
 	}
-	return strings.Join(out, "; ")
+	return join(lang, out)
 }
 
-// WriteJSON writes the assessment, its answers and its scored report as one JSON document.
-func WriteJSON(w io.Writer, e Assessment) error {
-	doc := struct {
-		ID             string                `json:"id"`
-		SystemName     string                `json:"system_name"`
-		Description    string                `json:"description"`
-		Version        int                   `json:"version"`
-		Status         assessment.Status     `json:"status"`
-		ContentVersion string                `json:"content_version"`
-		Profile        questionnaire.Profile `json:"profile"`
-		UpdatedAt      time.Time             `json:"updated_at"`
-		Report         scoring.Report        `json:"report"`
-		Answers        []answerRow           `json:"answers"`
-	}{e.Assessment.ID, e.Assessment.SystemName, e.Assessment.Description, e.Assessment.Version, e.Assessment.Status,
-		e.Assessment.ContentVersion, e.Assessment.Profile, e.Assessment.UpdatedAt.UTC(), e.Report, e.rows()}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
-}
-
-// WriteCSV writes one line per answer (UTF-8, comma-separated, with a header line).
-func WriteCSV(w io.Writer, e Assessment) error { return writeAnswersCSV(w, e, Comma) }
-
-func writeAnswersCSV(w io.Writer, e Assessment, sep rune) error {
-	cw := newCSVWriter(w, sep)
-	cw.row(texts("sheet", "section", "question_id", "question", "applies", "answer", "values", "comment",
-		"justification", "evidence", "updated_by", "updated_at")...)
-	for _, r := range e.rows() {
-		var ev []string
-		for _, x := range r.Evidence {
-			ev = append(ev, strings.TrimSpace(x.Title+" "+x.Link))
-		}
-		updated := ""
-		if r.UpdatedAt != nil {
-			updated = r.UpdatedAt.Format(time.RFC3339)
-		}
-		cw.row(texts(r.Sheet, r.Section, r.QuestionID, r.Question, fmt.Sprint(r.Applies), r.Answer,
-			strings.Join(r.Values, ";"), r.Comment, r.Justification, strings.Join(ev, " | "), r.UpdatedBy, updated)...)
+// join lists values in one cell or line: "a; b", with a no-break space before the semicolon in
+// French.
+func join(lang questionnaire.Lang, parts []string) string {
+	if lang == questionnaire.FR {
+		return strings.Join(parts, "\u00a0; ")
 	}
-	return cw.close()
+	return strings.Join(parts, "; ")
 }
 
 // Summary is one assessment in an instance-wide results export.
@@ -131,27 +66,60 @@ func WriteSummaryCSV(w io.Writer, sheets []*questionnaire.Sheet, list []Summary)
 }
 
 func writeSummaryCSV(w io.Writer, sheets []*questionnaire.Sheet, list []Summary, sep rune) error {
-	cw := newCSVWriter(w, sep)
-	header := texts("organisation", "assessment_id", "system_name", "version", "status", "content_version", "updated_at", "overall_score", "overall_level", "completion")
-	for _, s := range sheets {
-		header = append(header, text("sheet_"+s.ID+"_score"), text("sheet_"+s.ID+"_level"))
-	}
-	cw.row(header...)
+	sw := newSummaryCSV(w, sheets, sep)
 	for _, x := range list {
-		rec := []cell{text(x.Organisation), text(x.Assessment.ID), text(x.Assessment.SystemName), number(fmt.Sprint(x.Assessment.Version)),
-			text(string(x.Assessment.Status)), text(x.Assessment.ContentVersion), text(x.Assessment.UpdatedAt.UTC().Format(time.RFC3339)),
-			number(score(x.Report.Overall)), number(fmt.Sprint(int(x.Report.Overall.Level))), number(fmt.Sprintf("%.2f", x.Report.Overall.Completion))}
-		for _, s := range sheets {
-			if sr := x.Report.Sheet(s.ID); sr != nil {
-				rec = append(rec, number(score(sr.Result)), number(fmt.Sprint(int(sr.Level))))
-			} else {
-				rec = append(rec, text(""), text(""))
-			}
-		}
-		cw.row(rec...)
+		sw.Write(x)
 	}
-	return cw.close()
+	return sw.Close()
 }
+
+// SummaryCSV writes the instance-wide results export one assessment at a time, so that it can be
+// streamed: memory does not grow with the number of assessments.
+type SummaryCSV struct {
+	cw     *csvWriter
+	sheets []*questionnaire.Sheet
+}
+
+// NewSummaryCSV starts a results export (comma-separated, UTF-8 with BOM) with its header line.
+func NewSummaryCSV(w io.Writer, sheets []*questionnaire.Sheet) *SummaryCSV {
+	return newSummaryCSV(w, sheets, Comma)
+}
+
+func newSummaryCSV(w io.Writer, sheets []*questionnaire.Sheet, sep rune) *SummaryCSV {
+	s := &SummaryCSV{cw: newCSVWriter(w, sep), sheets: sheets}
+	header := texts("organisation", "assessment_id", "system_name", "version", "status", "content_version", "updated_at", "overall_score", "overall_level", "completion")
+	for _, sh := range sheets {
+		header = append(header, text("sheet_"+sh.ID+"_score"), text("sheet_"+sh.ID+"_level"))
+	}
+	s.cw.row(header...)
+	return s
+}
+
+// Write adds one assessment's line.
+func (s *SummaryCSV) Write(x Summary) {
+	rec := []cell{text(x.Organisation), text(x.Assessment.ID), text(x.Assessment.SystemName), number(fmt.Sprint(x.Assessment.Version)),
+		text(string(x.Assessment.Status)), text(x.Assessment.ContentVersion), text(x.Assessment.UpdatedAt.UTC().Format(time.RFC3339)),
+		number(score(x.Report.Overall)), number(fmt.Sprint(int(x.Report.Overall.Level))), number(fmt.Sprintf("%.2f", x.Report.Overall.Completion))}
+	for _, sh := range s.sheets {
+		if sr := x.Report.Sheet(sh.ID); sr != nil {
+			rec = append(rec, number(score(sr.Result)), number(fmt.Sprint(int(sr.Level))))
+		} else {
+			rec = append(rec, text(""), text(""))
+		}
+	}
+	s.cw.row(rec...)
+}
+
+// Flush sends what is buffered to the writer.
+func (s *SummaryCSV) Flush() error {
+	if s.cw.err != nil {
+		return s.cw.err
+	}
+	return s.cw.w.Flush()
+}
+
+// Close flushes the file and returns the first error.
+func (s *SummaryCSV) Close() error { return s.cw.close() }
 
 func score(r scoring.Result) string {
 	if !r.HasScore {

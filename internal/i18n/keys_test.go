@@ -323,6 +323,9 @@ func (s source) calls() []call {
 				if inI18n && fn.Name == "T" {
 					keyAt = 1
 				}
+				if at, ok := keyFuncs[fn.Name]; ok {
+					keyAt = at
+				}
 			}
 			if keyAt < 0 || len(c.Args) <= keyAt {
 				return true
@@ -527,6 +530,10 @@ var notKeys = map[string]bool{}
 
 // notKeyPatterns are concatenations that look like keys but are not (form field names).
 var notKeyPatterns = map[string]bool{}
+
+// keyFuncs are functions, other than T, that take a message key and its arguments: the index of
+// the key (the arguments follow it).
+var keyFuncs = map[string]int{"problemf": 1}
 
 // notKeyArgs are functions and methods whose argument at the index given is a name that looks like
 // a key but is not shown through T: audit actions ("login.failed") are shown as they are.

@@ -59,6 +59,14 @@ func (s *Store) Assessment(ctx context.Context, orgID, id string) (assessment.As
 	return a, wrap("assessment", err)
 }
 
+// AssessmentOrganisation returns the organisation an assessment belongs to. It crosses tenants:
+// only the command line uses it, run by whoever holds the database's credentials.
+func (s *Store) AssessmentOrganisation(ctx context.Context, id string) (string, error) {
+	var orgID string
+	err := s.db.QueryRow(ctx, `SELECT organisation_id::text FROM assessments WHERE id::text = $1`, id).Scan(&orgID)
+	return orgID, wrap("assessment organisation", err)
+}
+
 // AssessmentFilter narrows the list of assessments.
 type AssessmentFilter struct {
 	Query    string            // words in the system name or description
@@ -416,6 +424,24 @@ func (s *Store) History(ctx context.Context, orgID, id, questionID string) ([]as
 		return c, err
 	})
 	return list, wrap("history", err)
+}
+
+// HistorySummaries sums up the history of each answer of an assessment, by question.
+func (s *Store) HistorySummaries(ctx context.Context, orgID, id string) (map[string]assessment.HistorySummary, error) {
+	rows, err := s.db.Query(ctx, `SELECT h.question_id, count(*), min(h.changed_at), max(h.changed_at)
+		FROM answer_history h JOIN assessments a ON a.id = h.assessment_id
+		WHERE h.assessment_id = $1 AND a.organisation_id = $2 GROUP BY h.question_id`, id, orgID)
+	if err != nil {
+		return nil, wrap("history summaries", err)
+	}
+	out := map[string]assessment.HistorySummary{}
+	var qid string
+	var h assessment.HistorySummary
+	_, err = pgx.ForEachRow(rows, []any{&qid, &h.Changes, &h.First, &h.Last}, func() error {
+		out[qid] = h
+		return nil
+	})
+	return out, wrap("history summaries", err)
 }
 
 // Duplicate copies an assessment (profile and answers) as a new draft version linked to it.

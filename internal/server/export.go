@@ -1,62 +1,260 @@
 package server
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
 
 	"aigrid/internal/assessment"
 	"aigrid/internal/export"
+	"aigrid/internal/i18n"
+	"aigrid/internal/postgres"
 	"aigrid/internal/questionnaire"
 	"aigrid/internal/scoring"
+	"aigrid/web/components"
+	"aigrid/web/pages"
 )
 
 var unsafeFileChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
 // attachment names a download after the system, safely.
 func attachment(w http.ResponseWriter, name, ext, contentType string) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"`, FileBase(name), ext))
+	w.Header().Set("Cache-Control", "no-store")
+}
+
+// FileBase turns a name into a safe file name without extension.
+func FileBase(name string) string {
 	base := strings.Trim(unsafeFileChars.ReplaceAllString(name, "-"), "-")
 	if base == "" {
 		base = "assessment"
 	}
-	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"`, base, ext))
-	w.Header().Set("Cache-Control", "no-store")
+	return base
 }
 
-// exportAssessment downloads an assessment's answers and results as CSV or JSON.
-func (s *Server) exportAssessment(format string) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		a, answers, err := s.assessmentAnswers(r)
-		if err != nil {
-			return err
-		}
-		e := export.Assessment{Questionnaire: s.qn, Assessment: a, Answers: answers, Lang: questionnaire.Lang(s.globals(w, r).Lang),
-			Report: scoring.Score(s.qn, a.Profile, assessment.Values(answers))}
-		m := currentMembership(r)
-		s.audit(r, "", m.Organisation.ID, "assessment.export", map[string]any{"assessment": a.ID, "format": format})
-		name := fmt.Sprintf("%s-v%d", a.SystemName, a.Version)
-		if format == "json" {
-			attachment(w, name, "json", "application/json")
-			return export.WriteJSON(w, e)
-		}
-		attachment(w, name, "csv", "text/csv; charset=utf-8")
-		return export.WriteCSV(w, e)
+// ExportName is the file name (without extension) of an assessment's exports.
+func ExportName(a assessment.Assessment) string {
+	return FileBase(fmt.Sprintf("%s-v%d", a.SystemName, a.Version))
+}
+
+// LoadExport loads everything an export shows of one assessment of an organisation: the pages and
+// the command line export the same data.
+func LoadExport(ctx context.Context, st *postgres.Store, qn *questionnaire.Questionnaire, orgID, id string, lang questionnaire.Lang, now time.Time) (export.Assessment, error) {
+	a, err := st.Assessment(ctx, orgID, id)
+	if err != nil {
+		return export.Assessment{}, err
 	}
+	answers, err := st.Answers(ctx, orgID, id)
+	if err != nil {
+		return export.Assessment{}, err
+	}
+	actions, err := st.Actions(ctx, orgID, id)
+	if err != nil {
+		return export.Assessment{}, err
+	}
+	events, err := st.Events(ctx, orgID, id)
+	if err != nil {
+		return export.Assessment{}, err
+	}
+	history, err := st.HistorySummaries(ctx, orgID, id)
+	if err != nil {
+		return export.Assessment{}, err
+	}
+	o, err := st.Organisation(ctx, orgID)
+	if err != nil {
+		return export.Assessment{}, err
+	}
+	return export.Assessment{Questionnaire: qn, Assessment: a, Answers: answers, Lang: lang, Organisation: o.Name,
+		Report: scoring.Score(qn, a.Profile, assessment.Values(answers)), Actions: actions, Events: events, History: history, Now: now}, nil
 }
 
-// exportAll downloads the scores of every assessment of the instance (site administrators).
-func (s *Server) exportAll(w http.ResponseWriter, r *http.Request) error {
-	list, answers, err := s.st.AllAssessments(r.Context())
+// exportForm reads the export page's choices: format, CSV separator and language. The language
+// defaults to the page's, the separator to the language's.
+func exportForm(r *http.Request, pageLang i18n.Lang) (f *components.Form, format export.Format, lang questionnaire.Lang, opts export.Options) {
+	q := r.URL.Query()
+	f = components.NewForm()
+	f.Values["format"], f.Values["lang"], f.Values["sep"] = q.Get("format"), q.Get("lang"), q.Get("sep")
+	if f.Values["lang"] == "" {
+		f.Values["lang"] = string(pageLang)
+	}
+	l, ok := i18n.Parse(f.Values["lang"])
+	if !ok {
+		f.Fail("lang", "export.error.lang")
+		l = pageLang
+	}
+	lang = questionnaire.Lang(l)
+	format, ok = export.Lookup(f.Values["format"])
+	if !ok {
+		f.Fail("format", "export.error.format")
+	}
+	sep, err := export.ParseSep(f.Values["sep"], lang)
+	if err != nil {
+		f.Fail("sep", "export.error.sep")
+	}
+	if f.Values["sep"] == "" {
+		f.Values["sep"] = map[rune]string{';': "semicolon", ',': "comma"}[export.DefaultSep(lang)]
+	}
+	return f, format, lang, export.Options{Sep: sep}
+}
+
+// showExport is the export page of an assessment; submitted (with a format), it downloads the file.
+func (s *Server) showExport(w http.ResponseWriter, r *http.Request) error {
+	g := s.globals(w, r)
+	f, format, lang, opts := exportForm(r, g.Lang)
+	if r.URL.Query().Has("format") && f.Valid() {
+		return s.download(w, r, format, lang, opts)
+	}
+	a, err := s.currentAssessment(r)
 	if err != nil {
 		return err
 	}
-	var rows []export.Summary
-	for _, x := range list {
-		rows = append(rows, export.Summary{Organisation: x.OrganisationName, Assessment: x.Assessment,
-			Report: scoring.Score(s.qn, x.Profile, assessment.Values(answers[x.ID]))})
+	if !r.URL.Query().Has("format") {
+		f = components.NewForm()
+		f.Values["format"], f.Values["lang"] = export.Formats()[0].Name, string(g.Lang)
+		f.Values["sep"] = map[rune]string{';': "semicolon", ',': "comma"}[export.DefaultSep(questionnaire.Lang(g.Lang))]
 	}
+	view := pages.ExportView{Assessment: a, Form: f}
+	for _, x := range export.Formats() {
+		view.Formats = append(view.Formats, pages.ExportChoice{Name: x.Name, Label: x.Label, Separated: x.Separated})
+	}
+	status := http.StatusOK
+	if !f.Valid() {
+		status = http.StatusUnprocessableEntity
+	}
+	s.render(w, r, status, pages.Export(g, view))
+	return nil
+}
+
+// exportAs downloads an assessment in one format of the table (the direct links, export.pdf…):
+// ?lang= and ?sep= may change the language and the CSV separator.
+func (s *Server) exportAs(format export.Format) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		f, _, lang, opts := exportForm(r, s.globals(w, r).Lang)
+		if f.Error("lang") != "" || f.Error("sep") != "" {
+			return errBadRequest
+		}
+		return s.download(w, r, format, lang, opts)
+	}
+}
+
+// download writes the file in full before sending it, so that a failure is an error page rather
+// than half a file; every download is recorded in the audit log.
+func (s *Server) download(w http.ResponseWriter, r *http.Request, format export.Format, lang questionnaire.Lang, opts export.Options) error {
+	m := currentMembership(r)
+	e, err := LoadExport(r.Context(), s.st, s.qn, m.Organisation.ID, chi.URLParam(r, "a"), lang, time.Now())
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := format.Write(&buf, export.Build(e), opts); err != nil {
+		return err
+	}
+	details := map[string]any{"assessment": e.Assessment.ID, "format": format.Name, "lang": string(lang)}
+	if format.Separated {
+		details["separator"] = string(opts.Sep)
+	}
+	s.audit(r, "", m.Organisation.ID, "assessment.export", details)
+	attachment(w, ExportName(e.Assessment), format.Ext, format.ContentType)
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// exportAll streams the scores of every assessment of the instance (site administrators): the
+// header line leaves at once, lines are flushed as they are written, and memory does not grow with
+// the number of assessments. A failure midway aborts the response, so that the download shows as
+// failed instead of looking complete; it is logged.
+func (s *Server) exportAll(w http.ResponseWriter, r *http.Request) error {
+	rc := http.NewResponseController(w)
 	attachment(w, "aigrid-results", "csv", "text/csv; charset=utf-8")
-	return export.WriteSummaryCSV(w, s.qn.Sheets, rows)
+	sw := export.NewSummaryCSV(w, s.qn.Sheets)
+	err := sw.Flush()
+	_ = rc.Flush()
+	n := 0
+	if err == nil {
+		err = s.st.EachAssessment(r.Context(), "", func(x postgres.OrgAssessment, answers questionnaire.Answers) error {
+			sw.Write(export.Summary{Organisation: x.OrganisationName, Assessment: x.Assessment, Report: scoring.Score(s.qn, x.Profile, answers)})
+			if n++; n%100 == 0 {
+				if err := sw.Flush(); err != nil {
+					return err
+				}
+				_ = rc.Flush()
+			}
+			return nil
+		})
+	}
+	if err == nil {
+		err = sw.Close()
+	}
+	s.audit(r, "", "", "admin.export", map[string]any{"assessments": n, "complete": err == nil})
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "results export interrupted", "err", err, "lines", n, "request_id", requestIDFrom(r.Context()))
+		panic(http.ErrAbortHandler)
+	}
+	return nil
+}
+
+// SaveImport creates the assessment a checked import file describes in an organisation, as userID
+// ("" for the command line), in one transaction. It returns the new assessment's ID and the owner
+// names that matched no member.
+func SaveImport(ctx context.Context, st *postgres.Store, orgID, userID string, imp *export.Import) (string, []string, error) {
+	var actions []postgres.ImportAction
+	for _, x := range imp.Actions {
+		actions = append(actions, postgres.ImportAction{OwnerName: x.Owner, ActionInput: postgres.ActionInput{QuestionID: x.QuestionID,
+			Title: x.Title, DueOn: x.DueOn, Status: x.Status, Reason: x.Reason}})
+	}
+	return st.ImportAssessment(ctx, orgID, userID, imp.Assessment, imp.Answers, actions)
+}
+
+// showImport is the page that creates an assessment from a JSON export.
+func (s *Server) showImport(w http.ResponseWriter, r *http.Request) error {
+	s.render(w, r, http.StatusOK, pages.Import(s.globals(w, r), pages.ImportView{Form: components.NewForm()}))
+	return nil
+}
+
+// importAssessment creates an assessment from an uploaded JSON export: the file is checked
+// completely first; on any problem, every one is listed with its JSON path and nothing is created.
+func (s *Server) importAssessment(w http.ResponseWriter, r *http.Request) error {
+	g := s.globals(w, r)
+	m := currentMembership(r)
+	view := pages.ImportView{Form: components.NewForm()}
+	var data []byte
+	file, _, err := r.FormFile("file")
+	if err == nil {
+		data, err = io.ReadAll(io.LimitReader(file, export.MaxImportSize+1))
+		file.Close()
+	}
+	if err != nil || len(data) == 0 {
+		view.Form.Fail("file", "import.error.file")
+		s.render(w, r, http.StatusUnprocessableEntity, pages.Import(g, view))
+		return nil
+	}
+	imp, problems := export.ParseImport(s.qn, data)
+	if len(problems) > 0 {
+		for _, p := range problems {
+			view.Problems = append(view.Problems, pages.ImportProblem{Path: p.Path, Message: i18n.T(g.Lang, p.Key, p.Args...)})
+		}
+		s.render(w, r, http.StatusUnprocessableEntity, pages.Import(g, view))
+		return nil
+	}
+	id, unmatched, err := SaveImport(r.Context(), s.st, m.Organisation.ID, m.User.ID, imp)
+	if err != nil {
+		return err
+	}
+	s.audit(r, "", m.Organisation.ID, "assessment.import", map[string]any{"assessment": id, "answers": len(imp.Answers),
+		"actions": len(imp.Actions), "unmatched_owners": len(unmatched)})
+	if len(unmatched) > 0 {
+		s.flash(w, r, "import.done.unassigned")
+	} else {
+		s.flash(w, r, "import.done")
+	}
+	http.Redirect(w, r, s.assessmentPath(r, id, "/"), http.StatusSeeOther)
+	return nil
 }

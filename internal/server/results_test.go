@@ -114,28 +114,3 @@ func TestResultsFlagDontKnowAndFreezeApproval(t *testing.T) {
 		t.Fatalf("frozen %v, live %v", frozen, live)
 	}
 }
-
-func TestExports(t *testing.T) {
-	tm := newTeam(t)
-	id := tm.create(tm.editor, "CV screening", fullProfile)
-	tm.step(tm.editor, id, "1.1", url.Values{"a.q1.1.3": {"partly"}}, "save")
-	resp, body := tm.viewer.get(tm.path("/a/" + id + "/export.csv"))
-	wantStatus(t, resp, body, 200)
-	if cd := resp.Header.Get("Content-Disposition"); cd != `attachment; filename="CV-screening-v1.csv"` || !strings.Contains(body, "q1.1.3") || !strings.Contains(body, "Partly in place") {
-		t.Fatalf("CSV export: %q\n%.300s", cd, body)
-	}
-	resp, body = tm.viewer.get(tm.path("/a/" + id + "/export.json"))
-	wantStatus(t, resp, body, 200)
-	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") || !strings.Contains(body, `"model_version"`) {
-		t.Fatal("JSON export")
-	}
-	admin, err := tm.a.st.CreateUser(context.Background(), "root@example.org", "Root", passwordHashOnce(), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, body = tm.a.signedIn(admin).get("/admin/export.csv")
-	wantStatus(t, resp, body, 200)
-	if !strings.Contains(body, "Clinique du Parc") || !strings.Contains(body, "CV screening") {
-		t.Fatalf("instance export:\n%.500s", body)
-	}
-}

@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"aigrid/internal/account"
+	"aigrid/internal/export"
 	"aigrid/web/static"
 )
 
@@ -74,6 +75,8 @@ func (s *Server) routes() http.Handler {
 
 		s.route(r, "GET", "/o/{org}/assessments/new", org(account.PermEdit), s.showNewAssessment)
 		s.route(r, "POST", "/o/{org}/assessments", org(account.PermEdit), s.createAssessment)
+		s.route(r, "GET", "/o/{org}/import", org(account.PermEdit), s.showImport)
+		s.route(r, "POST", "/o/{org}/import", org(account.PermEdit), s.importAssessment, maxBody(export.MaxImportSize+64<<10))
 		s.route(r, "GET", "/o/{org}/a/{a}/", org(account.PermRead), s.showAssessment)
 		s.route(r, "GET", "/o/{org}/a/{a}/profile", org(account.PermEdit), s.showProfile)
 		s.route(r, "POST", "/o/{org}/a/{a}/profile", org(account.PermEdit), s.updateAssessmentProfile)
@@ -85,8 +88,10 @@ func (s *Server) routes() http.Handler {
 		s.route(r, "GET", "/o/{org}/a/{a}/compare", org(account.PermRead), s.showCompare)
 		s.route(r, "GET", "/o/{org}/a/{a}/screening", org(account.PermRead), s.showScreening)
 		s.route(r, "GET", "/o/{org}/a/{a}/pia.json", org(account.PermRead), s.exportPIA)
-		s.route(r, "GET", "/o/{org}/a/{a}/export.csv", org(account.PermRead), s.exportAssessment("csv"))
-		s.route(r, "GET", "/o/{org}/a/{a}/export.json", org(account.PermRead), s.exportAssessment("json"))
+		s.route(r, "GET", "/o/{org}/a/{a}/export", org(account.PermRead), s.showExport)
+		for _, f := range export.Formats() { // export.pdf, export.xlsx…: one route per format of the table
+			s.route(r, "GET", "/o/{org}/a/{a}/export."+f.Name, org(account.PermRead), s.exportAs(f))
+		}
 		s.route(r, "GET", "/o/{org}/a/{a}/actions", org(account.PermRead), s.showActions)
 		s.route(r, "POST", "/o/{org}/a/{a}/actions", org(account.PermEdit), s.createAction)
 		s.route(r, "POST", "/o/{org}/a/{a}/actions/{action}", org(account.PermEdit), s.updateAction)
