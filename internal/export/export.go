@@ -14,6 +14,7 @@ import (
 	"aigrid/internal/assessment"
 	"aigrid/internal/questionnaire"
 	"aigrid/internal/scoring"
+	"aigrid/internal/screening"
 )
 
 // Assessment is everything exported about one assessment, as the server loads it: Build turns it
@@ -28,6 +29,8 @@ type Assessment struct {
 	Actions       []assessment.Action // the action plan
 	Events        []assessment.Event  // the workflow events, newest first (who approved, when)
 	Now           time.Time           // the date of the export
+	// Screening is the DPIA and AI Act screening as of the export's day; nil leaves it out.
+	Screening *screening.Result
 	// History sums up each answer's history, by question.
 	History map[string]assessment.HistorySummary
 }

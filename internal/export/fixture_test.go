@@ -10,6 +10,7 @@ import (
 	"aigrid/internal/export"
 	"aigrid/internal/questionnaire"
 	"aigrid/internal/scoring"
+	"aigrid/internal/screening"
 )
 
 var exportNow = time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
@@ -120,7 +121,8 @@ func full(t testing.TB, lang questionnaire.Lang, all bool) export.Assessment {
 		}
 		actions = append(actions, x)
 	}
+	sc := screening.Screen(screening.NewInput(qn, a.Profile, assessment.Values(answers)), time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC))
 	return export.Assessment{Questionnaire: qn, Assessment: a, Answers: answers, Report: report, Lang: lang,
-		Organisation: "Société Exemple & Fils", Actions: actions, Now: exportNow,
+		Organisation: "Société Exemple & Fils", Actions: actions, Now: exportNow, Screening: &sc,
 		Events: []assessment.Event{{Kind: "submit", From: assessment.Draft, To: assessment.InReview, By: "Élodie Lefèvre", At: at}}}
 }

@@ -9,6 +9,7 @@ import (
 	"aigrid/internal/assessment"
 	"aigrid/internal/questionnaire"
 	"aigrid/internal/scoring"
+	"aigrid/internal/screening"
 )
 
 var jsonFormat = Format{Name: "json", Ext: "json", ContentType: "application/json", Label: "export.format.json", Write: writeJSON}
@@ -37,6 +38,9 @@ type Document struct {
 	Answers       []DocAnswer        `json:"answers"`
 	Actions       []DocAction        `json:"actions"`
 	Report        scoring.Report     `json:"report"`
+	// Screening is the DPIA and AI Act screening as of the day of the export (its "on" date):
+	// computed, so the importer ignores it.
+	Screening *screening.Result `json:"screening,omitempty"`
 }
 
 // DocAssessment is what was assessed, in which versions, and where it stands.
@@ -103,7 +107,7 @@ func NewDocument(m *Model) Document {
 		Assessment: DocAssessment{ID: a.ID, SystemName: a.SystemName, Description: a.Description, Version: a.Version, Status: a.Status,
 			ContentVersion: m.ContentVersion, ScoringVersion: m.ModelVersion, Profile: a.Profile, CreatedAt: a.CreatedAt.UTC(),
 			UpdatedAt: a.UpdatedAt.UTC()},
-		Report: m.Report, Answers: []DocAnswer{}, Actions: []DocAction{}}
+		Report: m.Report, Answers: []DocAnswer{}, Actions: []DocAction{}, Screening: m.src.Screening}
 	if doc.Assessment.Profile == nil {
 		doc.Assessment.Profile = questionnaire.Profile{}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"aigrid/internal/assessment"
 	"aigrid/internal/i18n"
+	"aigrid/internal/screening"
 	"aigrid/internal/questionnaire"
 	"aigrid/internal/scoring"
 )
@@ -104,6 +105,7 @@ func writePDF(w io.Writer, m *Model, _ Options) error {
 	r.cover()
 	f.AddPage() // the table of contents, written last, once the page numbers are known
 	r.summary()
+	r.screening()
 	r.answers()
 	r.recommendations()
 	r.actions()
@@ -818,4 +820,61 @@ func (r *pdfReport) actions() {
 		f.Line(marginX, f.GetY(), pageW-marginX, f.GetY())
 	}
 	r.color(colText)
+}
+
+// screening writes the DPIA and AI Act screening: outcomes, reasons and the obligations of the
+// role with their dates and what the answers show (the screening page's content, in short).
+func (r *pdfReport) screening() {
+	sc := r.m.src.Screening
+	if sc == nil {
+		return
+	}
+	f := r.f
+	lang := r.m.Lang
+	r.section(r.T("screening.title"))
+	r.para(r.T("screening.guidance"), "", bodySize, colMuted)
+	f.Ln(1)
+	r.para(r.T("screening.on", r.date(sc.On)), "", smallSiz+0.5, colMuted)
+	f.Ln(3)
+
+	r.heading(r.T("screening.dpia.title"), 1)
+	r.para(r.T(sc.DPIA.Outcome.Key()), "B", 11, colAccent)
+	f.Ln(1)
+	for _, reason := range sc.DPIA.Reasons {
+		r.keep(8)
+		f.SetX(marginX + 3)
+		r.para("• "+reason.In(lang), "", bodySize, colText)
+	}
+	r.para(r.T("screening.dpia.criteria", sc.DPIA.Met), "", bodySize, colText)
+	if len(sc.DPIA.References) > 0 {
+		r.para(r.T("screening.refs", strings.Join(sc.DPIA.References, ", ")), "", smallSiz+0.5, colMuted)
+	}
+	f.Ln(3)
+
+	r.heading(r.T("screening.aiact.title"), 1)
+	r.para(r.T(screening.HeadlineKey(sc.AIAct.Headline)), "B", 11, colAccent)
+	f.Ln(2)
+	r.subheading(r.T("screening.aiact.obligations"))
+	if len(sc.AIAct.Obligations) == 0 {
+		r.para(r.T("screening.aiact.no_obligations"), "", bodySize, colMuted)
+	}
+	for _, o := range sc.AIAct.Obligations {
+		r.keep(18)
+		f.SetX(marginX)
+		r.para(o.Reference+" — "+o.Title.In(lang), "B", bodySize, colText)
+		when := r.T("screening.obligation.from", r.date(o.From))
+		if o.Applies {
+			when = r.T("screening.obligation.since", r.date(o.From))
+		}
+		if o.Amended {
+			when += " (" + r.T("screening.obligation.amended") + ")"
+		}
+		r.field(4, r.T("screening.obligation.when"), when, colText)
+		c := colText
+		if o.Evidence == screening.Gap {
+			c = colError
+		}
+		r.field(4, r.T("screening.obligation.evidence"), r.T(o.Evidence.Key()), c)
+		f.Ln(1.5)
+	}
 }

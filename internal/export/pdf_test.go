@@ -15,6 +15,7 @@ import (
 	"aigrid/internal/export"
 	"aigrid/internal/i18n"
 	"aigrid/internal/questionnaire"
+	"aigrid/internal/screening"
 )
 
 // flat collapses every run of white space, no-break spaces included, into one space: the PDF
@@ -95,6 +96,21 @@ func TestPDF(t *testing.T) {
 			}
 			if applicable < 150 {
 				t.Errorf("only %d questions apply", applicable)
+			}
+			// The screening: its title, the DPIA outcome and every obligation of the role.
+			sc := e.Screening
+			for _, s := range []string{i18n.T(l, "screening.title"), i18n.T(l, sc.DPIA.Outcome.Key()), i18n.T(l, screening.HeadlineKey(sc.AIAct.Headline))} {
+				if !strings.Contains(all, flat(s)) {
+					t.Errorf("screening: %q not found", s)
+				}
+			}
+			if len(sc.AIAct.Obligations) == 0 {
+				t.Error("the fixture's screening has no obligation: the test would prove nothing")
+			}
+			for _, o := range sc.AIAct.Obligations {
+				if !strings.Contains(all, flat(o.Reference+" — "+o.Title.In(lang))) {
+					t.Errorf("obligation %s not found", o.ID)
+				}
 			}
 			for _, s := range []string{"« guillemets »", "cœur, l’été, Ça, 10 % ;", "ÀÉÈÊËÎÏÔÙÛÜŸÆŒ àéèêëîïôùûüÿæœ ß ñ ł", e.Organisation, e.Assessment.SystemName} {
 				if !strings.Contains(all, flat(s)) {

@@ -1854,17 +1854,7 @@ func refList(g *components.Globals, refs []string) string {
 	return strings.Join(parts, ", ")
 }
 
-func dpiaLabel(g *components.Globals, o screening.DPIAOutcome) string {
-	switch o {
-	case screening.DPIARequired:
-		return g.T("screening.dpia.required")
-	case screening.DPIALikely:
-		return g.T("screening.dpia.likely_required")
-	case screening.DPIANotRequired:
-		return g.T("screening.dpia.not_required")
-	}
-	return g.T("screening.dpia.cannot_tell")
-}
+func dpiaLabel(g *components.Globals, o screening.DPIAOutcome) string { return g.T(o.Key()) }
 
 func dpiaTag(o screening.DPIAOutcome) string {
 	switch o {
@@ -1876,23 +1866,7 @@ func dpiaTag(o screening.DPIAOutcome) string {
 	return "in_review"
 }
 
-func headlineLabel(g *components.Globals, h string) string {
-	switch h {
-	case screening.CatProhibited:
-		return g.T("screening.aiact.prohibited")
-	case screening.CatAnnexIII:
-		return g.T("screening.aiact.high_risk_annex_iii")
-	case screening.CatAnnexI:
-		return g.T("screening.aiact.high_risk_annex_i")
-	case screening.CatGPAI:
-		return g.T("screening.aiact.gpai")
-	case screening.CatTransparency:
-		return g.T("screening.aiact.transparency")
-	case screening.CatNone:
-		return g.T("screening.aiact.none")
-	}
-	return g.T("screening.aiact.cannot_tell")
-}
+func headlineLabel(g *components.Globals, h string) string { return g.T(screening.HeadlineKey(h)) }
 
 func headlineTag(h string) string {
 	switch h {
@@ -1926,17 +1900,7 @@ func statusTag(s screening.Status) string {
 	return "in_review"
 }
 
-func evidenceLabel(g *components.Globals, e screening.Evidence) string {
-	switch e {
-	case screening.Evidenced:
-		return g.T("screening.evidence.evidenced")
-	case screening.Partly:
-		return g.T("screening.evidence.partly")
-	case screening.Gap:
-		return g.T("screening.evidence.gap")
-	}
-	return g.T("screening.evidence.not_covered")
-}
+func evidenceLabel(g *components.Globals, e screening.Evidence) string { return g.T(e.Key()) }
 
 func evidenceTag(e screening.Evidence) string {
 	switch e {
