@@ -14,9 +14,9 @@ import (
 
 	"aigrid/internal/assessment"
 	"aigrid/internal/i18n"
-	"aigrid/internal/screening"
 	"aigrid/internal/questionnaire"
 	"aigrid/internal/scoring"
+	"aigrid/internal/screening"
 )
 
 var pdfFormat = Format{Name: "pdf", Ext: "pdf", ContentType: "application/pdf", Label: "export.format.pdf", Write: writePDF}
