@@ -108,7 +108,7 @@ func loadContent(cfg config.Config) (*questionnaire.Questionnaire, error) {
 // connects as the application's own unprivileged role. The returned func closes everything.
 func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (*pgxpool.Pool, func(), error) {
 	if !cfg.LocalMode() {
-		pool, err := postgres.Open(ctx, cfg.DatabaseURL)
+		pool, err := postgres.Open(ctx, cfg.DatabaseURL, postgres.MaxConns(cfg.DBMaxConns))
 		if err != nil {
 			return nil, nil, fmt.Errorf("DATABASE_URL: %w", err)
 		}
@@ -139,7 +139,7 @@ func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (*pg
 		stop()
 		return nil, nil, err
 	}
-	pool, err := postgres.Open(ctx, localpg.ConnURL(cluster.SocketDir(), app, sec.AppPassword, app))
+	pool, err := postgres.Open(ctx, localpg.ConnURL(cluster.SocketDir(), app, sec.AppPassword, app), postgres.MaxConns(cfg.DBMaxConns))
 	if err != nil {
 		stop()
 		return nil, nil, err

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -24,7 +25,15 @@ type Config struct {
 	LogLevel    slog.Level // AIGRID_LOG_LEVEL: debug, info, warn, error
 	LogFormat   string     // AIGRID_LOG_FORMAT: text or json
 	ContentDir  string     // AIGRID_CONTENT_DIR: questionnaire files to use instead of the embedded ones
+	DBMaxConns  int32      // AIGRID_DB_MAX_CONNS: size of the database connection pool
+	MetricsAddr string     // AIGRID_METRICS_ADDR: host:port serving /metrics; empty means off
 }
+
+// Bounds of AIGRID_DB_MAX_CONNS.
+const (
+	DefaultDBMaxConns = 16
+	maxDBMaxConns     = 1000
+)
 
 // Variables lists every variable Load reads, with its default, for documentation and tests.
 var Variables = []struct{ Name, Default, Doc string }{
@@ -36,6 +45,8 @@ var Variables = []struct{ Name, Default, Doc string }{
 	{"AIGRID_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"AIGRID_LOG_FORMAT", "text", "text or json"},
 	{"AIGRID_CONTENT_DIR", "", "directory of questionnaire YAML files overriding the embedded content"},
+	{"AIGRID_DB_MAX_CONNS", strconv.Itoa(DefaultDBMaxConns), "maximum number of database connections of this instance (1–1000)"},
+	{"AIGRID_METRICS_ADDR", "", "host:port serving Prometheus metrics at /metrics; unset means off"},
 }
 
 // Load reads the configuration through getenv.
@@ -124,6 +135,21 @@ func Load(getenv func(string) string) (Config, error) {
 
 	c.ContentDir = get("AIGRID_CONTENT_DIR")
 
+	raw := get("AIGRID_DB_MAX_CONNS")
+	if n, err := strconv.Atoi(raw); err != nil || n < 1 || n > maxDBMaxConns {
+		bad("AIGRID_DB_MAX_CONNS", "%q must be a whole number from 1 to %d", raw, maxDBMaxConns)
+	} else {
+		c.DBMaxConns = int32(n)
+	}
+
+	if c.MetricsAddr = get("AIGRID_METRICS_ADDR"); c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || port == "" {
+			bad("AIGRID_METRICS_ADDR", "%q is not host:port (e.g. 127.0.0.1:9090)", c.MetricsAddr)
+		} else if c.MetricsAddr == c.Addr {
+			bad("AIGRID_METRICS_ADDR", "must differ from AIGRID_ADDR: metrics are not served to the public")
+		}
+	}
+
 	if len(errs) > 0 {
 		return Config{}, fmt.Errorf("config: %w", errors.Join(errs...))
 	}
@@ -162,7 +188,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("addr", c.Addr), slog.String("database", db), slog.String("data_dir", c.DataDir),
 		slog.String("base_url", base), slog.Bool("session_key_set", c.SessionKey != nil),
 		slog.String("log_level", c.LogLevel.String()), slog.String("log_format", c.LogFormat),
-		slog.String("content_dir", c.ContentDir),
+		slog.String("content_dir", c.ContentDir), slog.Int("db_max_conns", int(c.DBMaxConns)),
+		slog.String("metrics_addr", c.MetricsAddr),
 	)
 }
 
