@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
 
@@ -33,6 +34,19 @@ const (
 	keyStashPath = "stash_path"
 	keyStashUser = "stash_user" // whose answers they are: only that user gets them back
 )
+
+// Values loaded with the session, kept for the request only (keys starting with '_' are not stored).
+const (
+	valUser       = "_user"       // *account.User, nil when nobody (or a deleted user) is signed in
+	valMembership = "_membership" // loadedMembership
+)
+
+// loadedMembership is the signed-in user's membership of org as loaded with the session (m nil:
+// not a member).
+type loadedMembership struct {
+	org string
+	m   *account.Membership
+}
 
 // errSessionEnded: the session was ended while the request was in flight; it is not brought back.
 var errSessionEnded = errors.New("session ended meanwhile")
@@ -77,7 +91,8 @@ func (ss *sessionStore) New(r *http.Request, name string) (*sessions.Session, er
 	if err := ss.codec.Decode(name, c.Value, &id); err != nil || id == "" {
 		return s, nil
 	}
-	row, err := ss.st.LoadSession(r.Context(), postgres.TokenHash(id), SessionIdle)
+	org := chi.URLParam(r, "org")
+	row, err := ss.st.LoadSession(r.Context(), postgres.TokenHash(id), SessionIdle, org)
 	if errors.Is(err, postgres.ErrNotFound) {
 		return s, nil
 	}
@@ -91,6 +106,9 @@ func (ss *sessionStore) New(r *http.Request, name string) (*sessions.Session, er
 	s.Values[keyUserID] = row.UserID
 	s.Values["_expires"] = row.ExpiresAt
 	s.Values["_seen"] = row.LastSeenAt
+	// read in the same query: who is signed in, and their membership of the route's organisation
+	s.Values[valUser] = row.User
+	s.Values[valMembership] = loadedMembership{org: org, m: row.Membership}
 	return s, nil
 }
 
@@ -220,16 +238,11 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 		}
 		a := &auth{session: sess}
 		if id, _ := sess.Values[keyUserID].(string); id != "" {
-			u, err := s.st.UserByID(r.Context(), id)
-			switch {
-			case err == nil:
-				a.user = &u
+			if u, _ := sess.Values[valUser].(*account.User); u != nil && u.ID == id {
+				a.user = u
 				// pages of a signed-in user describe their organisation's compliance gaps: never
 				// kept by the browser or a shared cache
 				w.Header().Set("Cache-Control", "no-store")
-			case !errors.Is(err, postgres.ErrNotFound):
-				s.serverError(w, r, err)
-				return
 			}
 			if seen, _ := sess.Values["_seen"].(time.Time); time.Since(seen) > touchEvery {
 				if err := s.st.TouchSession(r.Context(), postgres.TokenHash(sess.ID)); err != nil {
