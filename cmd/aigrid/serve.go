@@ -66,6 +66,20 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	jctx, stopJanitor := context.WithCancel(ctx)
 	defer stopJanitor()
 	go srv.Janitor(jctx, time.Hour)
+	if h := srv.MetricsHandler(); h != nil {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("AIGRID_METRICS_ADDR: cannot listen on %s: %w", cfg.MetricsAddr, err)
+		}
+		log.Info("metrics served", "url", "http://"+mln.Addr().String()+"/metrics")
+		mctx, stopMetrics := context.WithCancel(ctx)
+		defer stopMetrics()
+		go func() {
+			if err := server.Serve(mctx, mln, h, log, time.Second); err != nil {
+				log.Error("metrics listener", "err", err)
+			}
+		}()
+	}
 	fmt.Fprintf(stdout, "aigrid is running at %s (press Ctrl-C to stop)\n", cfg.PublicURL(ln.Addr()))
 	return server.Serve(ctx, ln, srv, log, httpGrace)
 }

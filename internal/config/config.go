@@ -145,7 +145,7 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.MetricsAddr = get("AIGRID_METRICS_ADDR"); c.MetricsAddr != "" {
 		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || port == "" {
 			bad("AIGRID_METRICS_ADDR", "%q is not host:port (e.g. 127.0.0.1:9090)", c.MetricsAddr)
-		} else if c.MetricsAddr == c.Addr {
+		} else if c.MetricsAddr == c.Addr && port != "0" {
 			bad("AIGRID_METRICS_ADDR", "must differ from AIGRID_ADDR: metrics are not served to the public")
 		}
 	}

@@ -3,11 +3,13 @@ package server
 
 import (
 	"context"
-	"github.com/go-chi/chi/v5"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"aigrid/internal/config"
 	"aigrid/internal/postgres"
@@ -24,6 +26,7 @@ type Server struct {
 	rules    map[string]access // "METHOD /pattern" → authorisation rule
 	router   chi.Routes        // for tests that walk every route
 	mux      http.Handler
+	metrics  *metrics // nil when AIGRID_METRICS_ADDR is unset
 }
 
 // Options are the server's dependencies.
@@ -42,6 +45,13 @@ func New(o Options) *Server {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	s.sessions = newSessionStore(o.Store, o.SessionKey, o.Config.Secure())
+	if o.Config.MetricsAddr != "" {
+		var pool *pgxpool.Pool
+		if o.Store != nil {
+			pool = o.Store.Pool()
+		}
+		s.metrics = newMetrics(pool)
+	}
 	s.mux = s.routes()
 	return s
 }

@@ -228,6 +228,7 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 		edits = append(edits, postgres.Edit{Answer: clean, Revision: sub.revision})
 	}
 	if len(invalid) > 0 && !asJSON {
+		s.metrics.saved("invalid", 0)
 		s.render(w, r, http.StatusUnprocessableEntity, pages.Step(s.globals(w, r), v))
 		return nil
 	}
@@ -248,6 +249,7 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		// not saved (the transaction did not commit): say so, and keep what the user typed
 		s.log.ErrorContext(r.Context(), "save step", "err", err, "request_id", requestIDFrom(r.Context()))
+		s.metrics.saved("failed", 0)
 		if asJSON {
 			return writeJSON(w, http.StatusServiceUnavailable, autosaveResult{NotSaved: true})
 		}
@@ -256,6 +258,7 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	if len(res.Conflicts) > 0 {
+		s.metrics.saved("conflict", len(res.Conflicts))
 		out := autosaveResult{}
 		for i, qv := range v.Questions {
 			if c, ok := res.Conflicts[qv.Q.ID]; ok {
@@ -277,6 +280,7 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 
+	s.metrics.saved("saved", 0)
 	// The outcome is the transaction's: the answers after the save are what was there plus what
 	// was written (nothing is read again, so a committed save is never reported as failed).
 	after := maps.Clone(sc.answers)
