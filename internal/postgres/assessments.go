@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -247,101 +248,109 @@ type SaveResult struct {
 // to the history, in the same transaction. The result is known from the transaction itself: once it
 // has committed, nothing is read again that could turn a stored save into a reported failure.
 //
-// Four round trips whatever the number of answers: BEGIN; one batch locking the assessment and the
-// edited answers; one batch writing the answers, their history and the assessment's last change;
-// COMMIT.
+// Two round trips whatever the number of answers: one batch opening the transaction and locking
+// the assessment and the edited answers; one batch writing the answers, their history and the
+// assessment's last change, and committing. A write that fails makes PostgreSQL skip the rest of
+// the batch, COMMIT included: the transaction is rolled back, nothing is half-written.
 func (s *Store) SaveAnswers(ctx context.Context, orgID, id, userID string, edits []Edit) (SaveResult, error) {
-	conflicts := map[string]Conflict{}
-	revisions := map[string]int{}
-	err := s.tx(ctx, func(tx pgx.Tx) error {
-		qids := make([]string, len(edits))
-		for i, e := range edits {
-			qids[i] = e.Answer.QuestionID
-		}
-		// lock the assessment (a concurrent transition waits) and the answers to change, one round trip
-		var current map[string]assessment.Answer
-		err := func() error {
-			b := &pgx.Batch{}
-			b.Queue(`SELECT status, archived_at IS NOT NULL FROM assessments WHERE id = $1 AND organisation_id = $2 FOR UPDATE`, id, orgID)
-			b.Queue(`SELECT `+answerCols+` FROM answers x JOIN assessments a ON a.id = x.assessment_id AND a.organisation_id = $3
-				LEFT JOIN users u ON u.id = x.updated_by
-				WHERE x.assessment_id = $1 AND x.question_id = ANY($2) FOR UPDATE OF x`, id, qids, orgID)
-			br := tx.SendBatch(ctx, b)
-			defer br.Close()
-			if err := checkEditable(br.QueryRow()); err != nil {
-				return err
-			}
-			rows, err := br.Query()
-			if err != nil {
-				return err
-			}
-			all, err := scanAnswers(rows)
-			if err != nil {
-				return err
-			}
-			current = all[id]
-			return br.Close()
-		}()
-		if err != nil {
-			return err
-		}
-		var changed []Edit
-		for _, e := range edits {
-			cur, exists := current[e.Answer.QuestionID]
-			if cur.Same(e.Answer) {
-				revisions[e.Answer.QuestionID] = cur.Revision
-				continue
-			}
-			if (exists && cur.Revision != e.Revision) || (!exists && e.Revision != 0) {
-				conflicts[e.Answer.QuestionID] = Conflict{Theirs: cur}
-				continue
-			}
-			changed = append(changed, e)
-		}
-		if len(conflicts) > 0 || len(changed) == 0 {
-			return nil
-		}
-		// every write in one round trip
-		b := &pgx.Batch{}
-		for _, e := range changed {
-			a := e.Answer
-			if a.Values == nil {
-				a.Values = []string{}
-			}
-			evidence, _ := json.Marshal(a.Evidence)
-			if a.Evidence == nil {
-				evidence = []byte("[]")
-			}
-			b.Queue(`INSERT INTO answers (assessment_id, question_id, value, comment, justification, evidence, revision, updated_by)
-				VALUES ($1, $2, $3, $4, $5, $6, 1, $7)
-				ON CONFLICT (assessment_id, question_id) DO UPDATE SET value = excluded.value, comment = excluded.comment,
-					justification = excluded.justification, evidence = excluded.evidence, revision = answers.revision + 1,
-					updated_by = excluded.updated_by, updated_at = now()
-				RETURNING revision`,
-				id, a.QuestionID, a.Values, a.Comment, a.Justification, evidence, userID).QueryRow(func(row pgx.Row) error {
-				var rev int
-				err := row.Scan(&rev)
-				revisions[a.QuestionID] = rev
-				return err
-			})
-			var old any
-			if cur, ok := current[a.QuestionID]; ok {
-				old = cur
-			}
-			b.Queue(`INSERT INTO answer_history (assessment_id, question_id, old_answer, new_answer, changed_by)
-				VALUES ($1, $2, $3, $4, $5)`, id, a.QuestionID, old, a, userID)
-		}
-		b.Queue(`UPDATE assessments SET updated_at = now(), updated_by = $2 WHERE id = $1`, id, userID)
-		return tx.SendBatch(ctx, b).Close()
-	})
-	if errors.Is(err, assessment.ErrReadOnly) || errors.Is(err, assessment.ErrArchived) {
-		return SaveResult{}, err
-	}
+	conn, err := s.db.Acquire(ctx)
 	if err != nil {
 		return SaveResult{}, wrap("save answers", err)
 	}
-	if len(conflicts) > 0 {
-		return SaveResult{Conflicts: conflicts}, nil
+	// a connection left inside a transaction (ROLLBACK failed) is closed by the pool, not reused
+	defer conn.Release()
+	c := conn.Conn()
+	rollback := func() { _, _ = c.Exec(context.WithoutCancel(ctx), "ROLLBACK") }
+
+	qids := make([]string, len(edits))
+	for i, e := range edits {
+		qids[i] = e.Answer.QuestionID
+	}
+	// open the transaction, lock the assessment (a concurrent transition waits) and the answers to
+	// change
+	var current map[string]assessment.Answer
+	b := &pgx.Batch{}
+	b.Queue("BEGIN")
+	b.Queue(`SELECT status, archived_at IS NOT NULL FROM assessments WHERE id = $1 AND organisation_id = $2 FOR UPDATE`, id, orgID).
+		QueryRow(checkEditable)
+	b.Queue(`SELECT `+answerCols+` FROM answers x JOIN assessments a ON a.id = x.assessment_id AND a.organisation_id = $3
+		LEFT JOIN users u ON u.id = x.updated_by
+		WHERE x.assessment_id = $1 AND x.question_id = ANY($2) FOR UPDATE OF x`, id, qids, orgID).
+		Query(func(rows pgx.Rows) error {
+			all, err := scanAnswers(rows)
+			current = all[id]
+			return err
+		})
+	if err := c.SendBatch(ctx, b).Close(); err != nil {
+		rollback()
+		if errors.Is(err, assessment.ErrReadOnly) || errors.Is(err, assessment.ErrArchived) {
+			return SaveResult{}, err
+		}
+		return SaveResult{}, wrap("save answers", err)
+	}
+
+	conflicts := map[string]Conflict{}
+	revisions := map[string]int{}
+	var changed []Edit
+	for _, e := range edits {
+		cur, exists := current[e.Answer.QuestionID]
+		if cur.Same(e.Answer) {
+			revisions[e.Answer.QuestionID] = cur.Revision
+			continue
+		}
+		if (exists && cur.Revision != e.Revision) || (!exists && e.Revision != 0) {
+			conflicts[e.Answer.QuestionID] = Conflict{Theirs: cur}
+			continue
+		}
+		changed = append(changed, e)
+	}
+	if len(conflicts) > 0 || len(changed) == 0 {
+		rollback() // nothing to write: release the locks
+		if len(conflicts) > 0 {
+			return SaveResult{Conflicts: conflicts}, nil
+		}
+		return SaveResult{Revisions: revisions}, nil
+	}
+
+	// every write and the commit in one round trip
+	b = &pgx.Batch{}
+	for _, e := range changed {
+		a := e.Answer
+		if a.Values == nil {
+			a.Values = []string{}
+		}
+		evidence, _ := json.Marshal(a.Evidence)
+		if a.Evidence == nil {
+			evidence = []byte("[]")
+		}
+		b.Queue(`INSERT INTO answers (assessment_id, question_id, value, comment, justification, evidence, revision, updated_by)
+			VALUES ($1, $2, $3, $4, $5, $6, 1, $7)
+			ON CONFLICT (assessment_id, question_id) DO UPDATE SET value = excluded.value, comment = excluded.comment,
+				justification = excluded.justification, evidence = excluded.evidence, revision = answers.revision + 1,
+				updated_by = excluded.updated_by, updated_at = now()
+			RETURNING revision`,
+			id, a.QuestionID, a.Values, a.Comment, a.Justification, evidence, userID).QueryRow(func(row pgx.Row) error {
+			var rev int
+			err := row.Scan(&rev)
+			revisions[a.QuestionID] = rev
+			return err
+		})
+		var old any
+		if cur, ok := current[a.QuestionID]; ok {
+			old = cur
+		}
+		b.Queue(`INSERT INTO answer_history (assessment_id, question_id, old_answer, new_answer, changed_by)
+			VALUES ($1, $2, $3, $4, $5)`, id, a.QuestionID, old, a, userID)
+	}
+	b.Queue(`UPDATE assessments SET updated_at = now(), updated_by = $2 WHERE id = $1`, id, userID)
+	b.Queue("COMMIT")
+	if err := c.SendBatch(ctx, b).Close(); err != nil {
+		rollback() // the COMMIT did not run, or failed: either way nothing is stored
+		return SaveResult{}, wrap("save answers", err)
+	}
+	if st := c.PgConn().TxStatus(); st != 'I' {
+		rollback()
+		return SaveResult{}, wrap("save answers", fmt.Errorf("transaction not committed (status %c)", st))
 	}
 	return SaveResult{Revisions: revisions}, nil
 }
