@@ -179,6 +179,8 @@ func run() error {
 	}
 	base = strings.TrimSuffix(base, "/")
 	log.Printf("aigrid at %s (pid %d)", base, app.Process.Pid)
+	time.Sleep(2 * time.Second)
+	rss := map[string]float64{"idle": rssMB(app.Process.Pid, "VmRSS")} // started, nothing served yet
 
 	// the same database, for seeding and for the raw-write limit
 	var sec struct {
@@ -240,8 +242,8 @@ func run() error {
 	}
 	defer stopBare()
 
-	time.Sleep(2 * time.Second)
-	rss := map[string]float64{"idle": rssMB(app.Process.Pid, "VmRSS")}
+	// password hashing (argon2id, 19 MiB each) leaves its memory to the Go heap for a while
+	rss["after signing everyone in"] = rssMB(app.Process.Pid, "VmRSS")
 
 	res := Results{Label: *flagLabel, At: time.Now().UTC(), Machine: machine(ctx, pool), Sizes: sizes,
 		Command: "make bench (go run ./bench " + strings.Join(os.Args[1:], " ") + ")"}
@@ -428,7 +430,7 @@ func fetch(c *http.Client, u, cookie, enc string) ([]byte, int64, error) {
 		return nil, 0, fmt.Errorf("GET %s: %s", u, resp.Status)
 	}
 	if enc != "" && resp.Header.Get("Content-Encoding") != enc {
-		return nil, 0, fmt.Errorf("GET %s: not compressed with %s", u, enc)
+		log.Printf("GET %s: not compressed with %s", u, enc) // an older aigrid: the size shows it
 	}
 	return b, int64(len(b)), err
 }
