@@ -56,9 +56,12 @@ generate:
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/aigrid ./cmd/aigrid
 
-## bench: benchmarks (performance targets are checked here, never in unit tests)
+## bench: the end-to-end harness (aigrid in local mode under load, every figure against its limit
+## measured in the same run; writes bench/results.json and bench/results.md), then the Go benchmarks.
+## Performance targets are checked here, never in unit tests. BENCHFLAGS: e.g. -runs 1 -duration 5s
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./bench $(BENCHFLAGS)
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./...
 
 ## docker: build the container image
 docker:

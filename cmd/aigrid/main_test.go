@@ -49,13 +49,17 @@ func envFrom(m map[string]string) func(string) string { return func(k string) st
 var urlRe = regexp.MustCompile(`running at (http://\S+/)`)
 
 // serveOnce runs "aigrid serve" in local mode until the returned stop is called.
-func serveOnce(t *testing.T, dataDir string) (base string, stderr *syncBuffer, stop func() time.Duration) {
+func serveOnce(t *testing.T, dataDir string, extraEnv ...string) (base string, stderr *syncBuffer, stop func() time.Duration) {
 	t.Helper()
+	env := map[string]string{"AIGRID_ADDR": "127.0.0.1:0", "AIGRID_DATA_DIR": dataDir}
+	for i := 0; i+1 < len(extraEnv); i += 2 {
+		env[extraEnv[i]] = extraEnv[i+1]
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout, stderr := new(syncBuffer), new(syncBuffer)
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, nil, envFrom(map[string]string{"AIGRID_ADDR": "127.0.0.1:0", "AIGRID_DATA_DIR": dataDir}), nil, stdout, stderr)
+		done <- run(ctx, nil, envFrom(env), nil, stdout, stderr)
 	}()
 	deadline := time.Now().Add(30 * time.Second) // first run includes initdb
 	for {
@@ -129,9 +133,28 @@ func TestServeLocalMode(t *testing.T) {
 		t.Fatal("PostgreSQL is still running after shutdown (postmaster.pid exists)")
 	}
 
-	base, stderr, stop = serveOnce(t, dataDir)
+	// the second run also serves metrics, on their own address, with the configured pool size
+	base, stderr, stop = serveOnce(t, dataDir, "AIGRID_METRICS_ADDR", "127.0.0.1:0", "AIGRID_DB_MAX_CONNS", "7")
 	if got := status(t, base+"readyz"); got != 200 {
 		t.Fatalf("second run readyz = %d", got)
+	}
+	m := regexp.MustCompile(`metrics served" url=(http://\S+/metrics)`).FindStringSubmatch(stderr.String())
+	if m == nil {
+		t.Fatalf("no metrics address logged:\n%s", stderr)
+	}
+	resp, err := http.Get(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{"aigrid_db_pool_max_connections 7", `aigrid_http_request_duration_seconds_count{method="GET",route="/readyz",status="200"} 1`, "go_goroutines"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %q:\n%.2000s", want, body)
+		}
+	}
+	if got := status(t, base+"metrics"); got != 404 {
+		t.Errorf("the application's own address serves /metrics: %d", got)
 	}
 	if strings.Contains(stderr.String(), "creating a local PostgreSQL cluster") {
 		t.Fatal("second run ran initdb again instead of reusing the cluster")

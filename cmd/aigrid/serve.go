@@ -66,6 +66,20 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	jctx, stopJanitor := context.WithCancel(ctx)
 	defer stopJanitor()
 	go srv.Janitor(jctx, time.Hour)
+	if h := srv.MetricsHandler(); h != nil {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("AIGRID_METRICS_ADDR: cannot listen on %s: %w", cfg.MetricsAddr, err)
+		}
+		log.Info("metrics served", "url", "http://"+mln.Addr().String()+"/metrics")
+		mctx, stopMetrics := context.WithCancel(ctx)
+		defer stopMetrics()
+		go func() {
+			if err := server.Serve(mctx, mln, h, log, time.Second); err != nil {
+				log.Error("metrics listener", "err", err)
+			}
+		}()
+	}
 	fmt.Fprintf(stdout, "aigrid is running at %s (press Ctrl-C to stop)\n", cfg.PublicURL(ln.Addr()))
 	return server.Serve(ctx, ln, srv, log, httpGrace)
 }
@@ -108,7 +122,7 @@ func loadContent(cfg config.Config) (*questionnaire.Questionnaire, error) {
 // connects as the application's own unprivileged role. The returned func closes everything.
 func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (*pgxpool.Pool, func(), error) {
 	if !cfg.LocalMode() {
-		pool, err := postgres.Open(ctx, cfg.DatabaseURL)
+		pool, err := postgres.Open(ctx, cfg.DatabaseURL, postgres.MaxConns(cfg.DBMaxConns))
 		if err != nil {
 			return nil, nil, fmt.Errorf("DATABASE_URL: %w", err)
 		}
@@ -139,7 +153,7 @@ func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (*pg
 		stop()
 		return nil, nil, err
 	}
-	pool, err := postgres.Open(ctx, localpg.ConnURL(cluster.SocketDir(), app, sec.AppPassword, app))
+	pool, err := postgres.Open(ctx, localpg.ConnURL(cluster.SocketDir(), app, sec.AppPassword, app), postgres.MaxConns(cfg.DBMaxConns))
 	if err != nil {
 		stop()
 		return nil, nil, err

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -25,6 +26,8 @@ type Config struct {
 	LogFormat   string     // AIGRID_LOG_FORMAT: text or json
 	ContentDir  string     // AIGRID_CONTENT_DIR: questionnaire files to use instead of the embedded ones
 	OIDC        *OIDC      // single sign-on; nil when AIGRID_OIDC_ISSUER is unset
+	DBMaxConns  int32      // AIGRID_DB_MAX_CONNS: size of the database connection pool
+	MetricsAddr string     // AIGRID_METRICS_ADDR: host:port serving /metrics; empty means off
 }
 
 // OIDC configures single sign-on with an OpenID Connect provider (authorization code flow).
@@ -46,6 +49,12 @@ type OrgGrant struct {
 	Role           string // viewer, reviewer or editor
 }
 
+// Bounds of AIGRID_DB_MAX_CONNS.
+const (
+	DefaultDBMaxConns = 16
+	maxDBMaxConns     = 1000
+)
+
 // Variables lists every variable Load reads, with its default, for documentation and tests.
 var Variables = []struct{ Name, Default, Doc string }{
 	{"AIGRID_ADDR", "127.0.0.1:8080", "address to listen on (host:port)"},
@@ -63,6 +72,8 @@ var Variables = []struct{ Name, Default, Doc string }{
 	{"AIGRID_OIDC_ALLOWED_DOMAINS", "", "comma-separated e-mail domains allowed to sign in with the provider (all when empty)"},
 	{"AIGRID_OIDC_ORG_CLAIM", "", "claim whose values map people to organisations at sign-in (e.g. groups)"},
 	{"AIGRID_OIDC_ORG_MAP", "", "claim value → organisation: value=organisation-id:role;… (role viewer, reviewer or editor)"},
+	{"AIGRID_DB_MAX_CONNS", strconv.Itoa(DefaultDBMaxConns), "maximum number of database connections of this instance (1–1000)"},
+	{"AIGRID_METRICS_ADDR", "", "host:port serving Prometheus metrics at /metrics; unset means off"},
 }
 
 // Load reads the configuration through getenv.
@@ -202,6 +213,21 @@ func Load(getenv func(string) string) (Config, error) {
 		c.OIDC = o
 	}
 
+	raw := get("AIGRID_DB_MAX_CONNS")
+	if n, err := strconv.Atoi(raw); err != nil || n < 1 || n > maxDBMaxConns {
+		bad("AIGRID_DB_MAX_CONNS", "%q must be a whole number from 1 to %d", raw, maxDBMaxConns)
+	} else {
+		c.DBMaxConns = int32(n)
+	}
+
+	if c.MetricsAddr = get("AIGRID_METRICS_ADDR"); c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || port == "" {
+			bad("AIGRID_METRICS_ADDR", "%q is not host:port (e.g. 127.0.0.1:9090)", c.MetricsAddr)
+		} else if c.MetricsAddr == c.Addr && port != "0" {
+			bad("AIGRID_METRICS_ADDR", "must differ from AIGRID_ADDR: metrics are not served to the public")
+		}
+	}
+
 	if len(errs) > 0 {
 		return Config{}, fmt.Errorf("config: %w", errors.Join(errs...))
 	}
@@ -251,6 +277,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("base_url", base), slog.Bool("session_key_set", c.SessionKey != nil),
 		slog.String("log_level", c.LogLevel.String()), slog.String("log_format", c.LogFormat),
 		slog.String("content_dir", c.ContentDir), slog.Any("oidc", c.OIDC),
+		slog.String("content_dir", c.ContentDir), slog.Int("db_max_conns", int(c.DBMaxConns)),
+		slog.String("metrics_addr", c.MetricsAddr),
 	)
 }
 

@@ -24,6 +24,32 @@ func TestDefaults(t *testing.T) {
 	if !strings.HasSuffix(c.DataDir, "/.data") || c.SessionKey != nil || c.Secure() {
 		t.Fatalf("defaults: %+v", c)
 	}
+	if c.DBMaxConns != config.DefaultDBMaxConns || c.MetricsAddr != "" {
+		t.Fatalf("defaults: pool %d, metrics %q", c.DBMaxConns, c.MetricsAddr)
+	}
+}
+
+func TestPoolAndMetrics(t *testing.T) {
+	c, err := config.Load(env(map[string]string{"AIGRID_DB_MAX_CONNS": " 40 ", "AIGRID_METRICS_ADDR": "127.0.0.1:9090"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DBMaxConns != 40 || c.MetricsAddr != "127.0.0.1:9090" {
+		t.Fatalf("pool %d, metrics %q", c.DBMaxConns, c.MetricsAddr)
+	}
+	for _, tc := range []struct{ name, value string }{
+		{"AIGRID_DB_MAX_CONNS", "0"},
+		{"AIGRID_DB_MAX_CONNS", "-3"},
+		{"AIGRID_DB_MAX_CONNS", "1001"},
+		{"AIGRID_DB_MAX_CONNS", "many"},
+		{"AIGRID_DB_MAX_CONNS", "4.5"},
+		{"AIGRID_METRICS_ADDR", "9090"},
+		{"AIGRID_METRICS_ADDR", "127.0.0.1:8080"}, // the application's own address
+	} {
+		if _, err := config.Load(env(map[string]string{tc.name: tc.value})); err == nil || !strings.Contains(err.Error(), tc.name) {
+			t.Errorf("%s=%q: err = %v", tc.name, tc.value, err)
+		}
+	}
 }
 
 func TestValid(t *testing.T) {

@@ -63,6 +63,12 @@ func T(lang Lang, key string, args ...any) string {
 	return fmt.Sprintf(msg, args...)
 }
 
+// Has reports whether key is a message of the catalogue.
+func Has(key string) bool {
+	_, ok := en[key]
+	return ok
+}
+
 // FromRequest picks the language of a request: the visitor's saved choice, else the best match of
 // Accept-Language, else Default.
 func FromRequest(r *http.Request) Lang {

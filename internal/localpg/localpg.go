@@ -447,6 +447,10 @@ func ConnURL(socketDir, user, password, db string) string {
 	return u.String()
 }
 
+// SocketDirFor returns where the server of the cluster in dir keeps its Unix socket (for a
+// process that connects to a cluster another process started, e.g. the benchmark harness).
+func SocketDirFor(dir string) string { return socketDirFor(dir) }
+
 // SocketDir returns the directory of the server's Unix socket.
 func (c *Cluster) SocketDir() string { return c.socketDir }
 

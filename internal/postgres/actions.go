@@ -21,20 +21,25 @@ type ActionInput struct {
 
 // Actions lists the action plan of one of orgID's assessments, by due date.
 func (s *Store) Actions(ctx context.Context, orgID, assessmentID string) ([]assessment.Action, error) {
-	rows, err := s.db.Query(ctx, `SELECT x.id, x.question_id, x.title, coalesce(x.owner_id::text, ''), coalesce(u.name, ''),
-			x.due_on, x.status, x.reason, x.updated_at
-		FROM actions x JOIN assessments a ON a.id = x.assessment_id LEFT JOIN users u ON u.id = x.owner_id
-		WHERE x.assessment_id = $1 AND a.organisation_id = $2
-		ORDER BY x.due_on NULLS LAST, x.created_at, x.id`, assessmentID, orgID)
+	list, err := collectActions(s.db.Query(ctx, actionsSQL, assessmentID, orgID))
+	return list, wrap("actions", err)
+}
+
+const actionsSQL = `SELECT x.id, x.question_id, x.title, coalesce(x.owner_id::text, ''), coalesce(u.name, ''),
+		x.due_on, x.status, x.reason, x.updated_at
+	FROM actions x JOIN assessments a ON a.id = x.assessment_id LEFT JOIN users u ON u.id = x.owner_id
+	WHERE x.assessment_id = $1 AND a.organisation_id = $2
+	ORDER BY x.due_on NULLS LAST, x.created_at, x.id`
+
+func collectActions(rows pgx.Rows, err error) ([]assessment.Action, error) {
 	if err != nil {
-		return nil, wrap("actions", err)
+		return nil, err
 	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (assessment.Action, error) {
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (assessment.Action, error) {
 		var a assessment.Action
 		err := r.Scan(&a.ID, &a.QuestionID, &a.Title, &a.OwnerID, &a.OwnerName, &a.DueOn, &a.Status, &a.Reason, &a.UpdatedAt)
 		return a, err
 	})
-	return list, wrap("actions", err)
 }
 
 // CreateAction adds an action to the plan of one of orgID's assessments. The owner must be a

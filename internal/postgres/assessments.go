@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -130,6 +131,74 @@ func (s *Store) Answers(ctx context.Context, orgID, id string) (map[string]asses
 	return all[id], nil
 }
 
+// AssessmentView is an assessment with its answers and what else a page asked for.
+type AssessmentView struct {
+	Assessment     assessment.Assessment
+	Answers        map[string]assessment.Answer
+	Position       string              // WithPosition: the step the user last visited ("" if none)
+	Actions        []assessment.Action // WithActions: the action plan
+	ApprovedReport []byte              // WithApprovedReport: the report frozen at approval (JSON), nil if never approved
+}
+
+// With adds a read to AssessmentWithAnswers' batch.
+type With func(*pgx.Batch, string, string, *AssessmentView)
+
+// WithPosition reads where userID left off.
+func WithPosition(userID string) With {
+	return func(b *pgx.Batch, orgID, id string, v *AssessmentView) {
+		b.Queue(`SELECT coalesce((SELECT section_id FROM assessment_positions WHERE assessment_id = $1 AND user_id = $2), '')`, id, userID).
+			QueryRow(func(row pgx.Row) error { return row.Scan(&v.Position) })
+	}
+}
+
+// WithActions reads the action plan.
+func WithActions(b *pgx.Batch, orgID, id string, v *AssessmentView) {
+	b.Queue(actionsSQL, id, orgID).Query(func(rows pgx.Rows) error {
+		var err error
+		v.Actions, err = collectActions(rows, nil)
+		return err
+	})
+}
+
+// WithApprovedReport reads the report frozen at approval.
+func WithApprovedReport(b *pgx.Batch, orgID, id string, v *AssessmentView) {
+	b.Queue(`SELECT approved_report FROM assessments WHERE id = $1 AND organisation_id = $2`, id, orgID).
+		QueryRow(func(row pgx.Row) error {
+			err := row.Scan(&v.ApprovedReport)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return nil // the first query already says not found
+			}
+			return err
+		})
+}
+
+// AssessmentWithAnswers reads one of orgID's assessments and its answers, and whatever with asks
+// for, in one round trip (a batch).
+func (s *Store) AssessmentWithAnswers(ctx context.Context, orgID, id string, with ...With) (AssessmentView, error) {
+	var v AssessmentView
+	b := &pgx.Batch{}
+	b.Queue(`SELECT `+assessmentCols+assessmentFrom+` WHERE a.id = $1 AND a.organisation_id = $2`, id, orgID).
+		QueryRow(func(row pgx.Row) error {
+			var err error
+			v.Assessment, err = scanAssessment(row)
+			return err
+		})
+	b.Queue(`SELECT `+answerCols+` FROM answers x JOIN assessments a ON a.id = x.assessment_id
+		LEFT JOIN users u ON u.id = x.updated_by WHERE x.assessment_id = $1 AND a.organisation_id = $2`, id, orgID).
+		Query(func(rows pgx.Rows) error {
+			all, err := scanAnswers(rows)
+			if v.Answers = all[id]; v.Answers == nil {
+				v.Answers = map[string]assessment.Answer{}
+			}
+			return err
+		})
+	for _, w := range with {
+		w(b, orgID, id, &v)
+	}
+	err := s.db.SendBatch(ctx, b).Close()
+	return v, wrap("assessment with answers", err)
+}
+
 // AnswersOf returns the answers of several of orgID's assessments at once, by assessment ID.
 func (s *Store) AnswersOf(ctx context.Context, orgID string, ids []string) (map[string]map[string]assessment.Answer, error) {
 	rows, err := s.db.Query(ctx, `SELECT `+answerCols+` FROM answers x JOIN assessments a ON a.id = x.assessment_id
@@ -153,19 +222,25 @@ type Conflict struct {
 }
 
 // lockEditable locks an assessment of orgID for writing and checks that it can be changed.
-func lockEditable(ctx context.Context, tx pgx.Tx, orgID, id string) (assessment.Status, error) {
+func lockEditable(ctx context.Context, tx pgx.Tx, orgID, id string) error {
+	return checkEditable(tx.QueryRow(ctx, `SELECT status, archived_at IS NOT NULL FROM assessments WHERE id = $1 AND organisation_id = $2 FOR UPDATE`, id, orgID))
+}
+
+// checkEditable reads the status and archived flag of a locked assessment and checks that it can
+// be changed.
+func checkEditable(row pgx.Row) error {
 	var status assessment.Status
 	var archived bool
-	err := tx.QueryRow(ctx, `SELECT status, archived_at IS NOT NULL FROM assessments WHERE id = $1 AND organisation_id = $2 FOR UPDATE`, id, orgID).Scan(&status, &archived)
+	err := row.Scan(&status, &archived)
 	switch {
 	case err != nil:
-		return status, err
+		return err
 	case archived:
-		return status, assessment.ErrArchived
+		return assessment.ErrArchived
 	case !status.Editable():
-		return status, assessment.ErrReadOnly
+		return assessment.ErrReadOnly
 	}
-	return status, nil
+	return nil
 }
 
 // SaveResult is the outcome of SaveAnswers: either conflicts (and nothing written), or the revision
@@ -178,85 +253,112 @@ type SaveResult struct {
 // SaveAnswers saves a step's answers in one transaction. An answer that someone else changed since
 // the user loaded it (its revision moved) is a conflict: then nothing is written and the conflicts
 // are returned, so the user can choose. Unchanged answers are not rewritten; every change is added
-// to the history. The result is known from the transaction itself: once it has committed, nothing
-// is read again that could turn a stored save into a reported failure.
+// to the history, in the same transaction. The result is known from the transaction itself: once it
+// has committed, nothing is read again that could turn a stored save into a reported failure.
+//
+// Two round trips whatever the number of answers: one batch opening the transaction and locking
+// the assessment and the edited answers; one batch writing the answers, their history and the
+// assessment's last change, and committing. A write that fails makes PostgreSQL skip the rest of
+// the batch, COMMIT included: the transaction is rolled back, nothing is half-written.
 func (s *Store) SaveAnswers(ctx context.Context, orgID, id, userID string, edits []Edit) (SaveResult, error) {
-	conflicts := map[string]Conflict{}
-	revisions := map[string]int{}
-	err := s.tx(ctx, func(tx pgx.Tx) error {
-		if _, err := lockEditable(ctx, tx, orgID, id); err != nil {
-			return err
-		}
-		qids := make([]string, len(edits))
-		for i, e := range edits {
-			qids[i] = e.Answer.QuestionID
-		}
-		rows, err := tx.Query(ctx, `SELECT `+answerCols+` FROM answers x LEFT JOIN users u ON u.id = x.updated_by
-			WHERE x.assessment_id = $1 AND x.question_id = ANY($2) FOR UPDATE OF x`, id, qids)
-		if err != nil {
-			return err
-		}
-		all, err := scanAnswers(rows)
-		if err != nil {
-			return err
-		}
-		current := all[id]
-		var changed []Edit
-		for _, e := range edits {
-			cur, exists := current[e.Answer.QuestionID]
-			if cur.Same(e.Answer) {
-				revisions[e.Answer.QuestionID] = cur.Revision
-				continue
-			}
-			if (exists && cur.Revision != e.Revision) || (!exists && e.Revision != 0) {
-				conflicts[e.Answer.QuestionID] = Conflict{Theirs: cur}
-				continue
-			}
-			changed = append(changed, e)
-		}
-		if len(conflicts) > 0 || len(changed) == 0 {
-			return nil
-		}
-		for _, e := range changed {
-			a := e.Answer
-			if a.Values == nil {
-				a.Values = []string{}
-			}
-			evidence, _ := json.Marshal(a.Evidence)
-			if a.Evidence == nil {
-				evidence = []byte("[]")
-			}
-			var rev int
-			if err := tx.QueryRow(ctx, `INSERT INTO answers (assessment_id, question_id, value, comment, justification, evidence, revision, updated_by)
-				VALUES ($1, $2, $3, $4, $5, $6, 1, $7)
-				ON CONFLICT (assessment_id, question_id) DO UPDATE SET value = excluded.value, comment = excluded.comment,
-					justification = excluded.justification, evidence = excluded.evidence, revision = answers.revision + 1,
-					updated_by = excluded.updated_by, updated_at = now()
-				RETURNING revision`,
-				id, a.QuestionID, a.Values, a.Comment, a.Justification, evidence, userID).Scan(&rev); err != nil {
-				return err
-			}
-			revisions[a.QuestionID] = rev
-			var old any
-			if cur, ok := current[a.QuestionID]; ok {
-				old = cur
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO answer_history (assessment_id, question_id, old_answer, new_answer, changed_by)
-				VALUES ($1, $2, $3, $4, $5)`, id, a.QuestionID, old, a, userID); err != nil {
-				return err
-			}
-		}
-		_, err = tx.Exec(ctx, `UPDATE assessments SET updated_at = now(), updated_by = $2 WHERE id = $1`, id, userID)
-		return err
-	})
-	if errors.Is(err, assessment.ErrReadOnly) || errors.Is(err, assessment.ErrArchived) {
-		return SaveResult{}, err
-	}
+	conn, err := s.db.Acquire(ctx)
 	if err != nil {
 		return SaveResult{}, wrap("save answers", err)
 	}
-	if len(conflicts) > 0 {
-		return SaveResult{Conflicts: conflicts}, nil
+	// a connection left inside a transaction (ROLLBACK failed) is closed by the pool, not reused
+	defer conn.Release()
+	c := conn.Conn()
+	rollback := func() { _, _ = c.Exec(context.WithoutCancel(ctx), "ROLLBACK") }
+
+	qids := make([]string, len(edits))
+	for i, e := range edits {
+		qids[i] = e.Answer.QuestionID
+	}
+	// open the transaction, lock the assessment (a concurrent transition waits) and the answers to
+	// change
+	var current map[string]assessment.Answer
+	b := &pgx.Batch{}
+	b.Queue("BEGIN")
+	b.Queue(`SELECT status, archived_at IS NOT NULL FROM assessments WHERE id = $1 AND organisation_id = $2 FOR UPDATE`, id, orgID).
+		QueryRow(checkEditable)
+	b.Queue(`SELECT `+answerCols+` FROM answers x JOIN assessments a ON a.id = x.assessment_id AND a.organisation_id = $3
+		LEFT JOIN users u ON u.id = x.updated_by
+		WHERE x.assessment_id = $1 AND x.question_id = ANY($2) FOR UPDATE OF x`, id, qids, orgID).
+		Query(func(rows pgx.Rows) error {
+			all, err := scanAnswers(rows)
+			current = all[id]
+			return err
+		})
+	if err := c.SendBatch(ctx, b).Close(); err != nil {
+		rollback()
+		if errors.Is(err, assessment.ErrReadOnly) || errors.Is(err, assessment.ErrArchived) {
+			return SaveResult{}, err
+		}
+		return SaveResult{}, wrap("save answers", err)
+	}
+
+	conflicts := map[string]Conflict{}
+	revisions := map[string]int{}
+	var changed []Edit
+	for _, e := range edits {
+		cur, exists := current[e.Answer.QuestionID]
+		if cur.Same(e.Answer) {
+			revisions[e.Answer.QuestionID] = cur.Revision
+			continue
+		}
+		if (exists && cur.Revision != e.Revision) || (!exists && e.Revision != 0) {
+			conflicts[e.Answer.QuestionID] = Conflict{Theirs: cur}
+			continue
+		}
+		changed = append(changed, e)
+	}
+	if len(conflicts) > 0 || len(changed) == 0 {
+		rollback() // nothing to write: release the locks
+		if len(conflicts) > 0 {
+			return SaveResult{Conflicts: conflicts}, nil
+		}
+		return SaveResult{Revisions: revisions}, nil
+	}
+
+	// every write and the commit in one round trip
+	b = &pgx.Batch{}
+	for _, e := range changed {
+		a := e.Answer
+		if a.Values == nil {
+			a.Values = []string{}
+		}
+		evidence, _ := json.Marshal(a.Evidence)
+		if a.Evidence == nil {
+			evidence = []byte("[]")
+		}
+		b.Queue(`INSERT INTO answers (assessment_id, question_id, value, comment, justification, evidence, revision, updated_by)
+			VALUES ($1, $2, $3, $4, $5, $6, 1, $7)
+			ON CONFLICT (assessment_id, question_id) DO UPDATE SET value = excluded.value, comment = excluded.comment,
+				justification = excluded.justification, evidence = excluded.evidence, revision = answers.revision + 1,
+				updated_by = excluded.updated_by, updated_at = now()
+			RETURNING revision`,
+			id, a.QuestionID, a.Values, a.Comment, a.Justification, evidence, userID).QueryRow(func(row pgx.Row) error {
+			var rev int
+			err := row.Scan(&rev)
+			revisions[a.QuestionID] = rev
+			return err
+		})
+		var old any
+		if cur, ok := current[a.QuestionID]; ok {
+			old = cur
+		}
+		b.Queue(`INSERT INTO answer_history (assessment_id, question_id, old_answer, new_answer, changed_by)
+			VALUES ($1, $2, $3, $4, $5)`, id, a.QuestionID, old, a, userID)
+	}
+	b.Queue(`UPDATE assessments SET updated_at = now(), updated_by = $2 WHERE id = $1`, id, userID)
+	b.Queue("COMMIT")
+	if err := c.SendBatch(ctx, b).Close(); err != nil {
+		rollback() // the COMMIT did not run, or failed: either way nothing is stored
+		return SaveResult{}, wrap("save answers", err)
+	}
+	if st := c.PgConn().TxStatus(); st != 'I' {
+		rollback()
+		return SaveResult{}, wrap("save answers", fmt.Errorf("transaction not committed (status %c)", st))
 	}
 	return SaveResult{Revisions: revisions}, nil
 }
@@ -264,7 +366,7 @@ func (s *Store) SaveAnswers(ctx context.Context, orgID, id, userID string, edits
 // UpdateAssessment changes an editable assessment's name, description and profile.
 func (s *Store) UpdateAssessment(ctx context.Context, orgID, id, userID string, a assessment.Assessment) error {
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		if _, err := lockEditable(ctx, tx, orgID, id); err != nil {
+		if err := lockEditable(ctx, tx, orgID, id); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `UPDATE assessments SET system_name = $2, description = $3, profile = $4, updated_at = now(), updated_by = $5
@@ -280,10 +382,12 @@ func (s *Store) UpdateAssessment(ctx context.Context, orgID, id, userID string, 
 	return wrap("update assessment", err)
 }
 
-// SetPosition remembers the step a user last visited.
+// SetPosition remembers the step a user last visited. Nothing is written when it is already the
+// one stored (no new row version, no WAL).
 func (s *Store) SetPosition(ctx context.Context, id, userID, sectionID string) error {
 	_, err := s.db.Exec(ctx, `INSERT INTO assessment_positions (assessment_id, user_id, section_id) VALUES ($1, $2, $3)
-		ON CONFLICT (assessment_id, user_id) DO UPDATE SET section_id = excluded.section_id, updated_at = now()`, id, userID, sectionID)
+		ON CONFLICT (assessment_id, user_id) DO UPDATE SET section_id = excluded.section_id, updated_at = now()
+		WHERE assessment_positions.section_id IS DISTINCT FROM excluded.section_id`, id, userID, sectionID)
 	return wrap("set position", err)
 }
 

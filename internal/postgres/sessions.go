@@ -20,19 +20,77 @@ type SessionRow struct {
 	CreatedAt  time.Time
 	LastSeenAt time.Time
 	ExpiresAt  time.Time
+
+	// Filled by LoadSession, read in the same query: the signed-in user (nil when anonymous or
+	// the user is gone) and, when an organisation was asked for, their membership of it (nil when
+	// they are not a member).
+	User       *account.User
+	Membership *account.Membership
 }
 
-// LoadSession returns a live session: not past its absolute expiry and seen within idle.
-func (s *Store) LoadSession(ctx context.Context, idHash []byte, idle time.Duration) (SessionRow, error) {
+// LoadSession returns a live session: not past its absolute expiry and seen within idle. With
+// its user and, if orgID is a well-formed ID, the user's membership of orgID: one round trip for
+// everything a request needs to know about who is asking.
+func (s *Store) LoadSession(ctx context.Context, idHash []byte, idle time.Duration, orgID string) (SessionRow, error) {
 	var r SessionRow
 	var userID *string
-	err := s.db.QueryRow(ctx, `SELECT user_id::text, data, created_at, last_seen_at, expires_at FROM sessions
-		WHERE id_hash = $1 AND expires_at > now() AND last_seen_at > now() - $2::interval`,
-		idHash, fmt.Sprintf("%d seconds", int(idle.Seconds()))).Scan(&userID, &r.Data, &r.CreatedAt, &r.LastSeenAt, &r.ExpiresAt)
+	var u struct {
+		id, email, name, lang *string
+		admin, twoFactor      *bool
+		created, pwChanged    *time.Time
+	}
+	var m struct {
+		orgID, orgName, role   *string
+		orgCreated, created    *time.Time
+		require2FA, requireSSO *bool
+	}
+	var org *string
+	if isUUID(orgID) {
+		org = &orgID
+	}
+	err := s.db.QueryRow(ctx, `SELECT s.user_id::text, s.data, s.created_at, s.last_seen_at, s.expires_at,
+			u.id, u.email, u.name, u.site_admin, u.lang, u.created_at, u.password_changed_at, u.totp_enabled_at IS NOT NULL,
+			o.id, o.name, o.created_at, m.role, m.created_at, o.require_two_factor, o.sso_required
+		FROM sessions s
+		LEFT JOIN users u ON u.id = s.user_id
+		LEFT JOIN memberships m ON m.user_id = s.user_id AND m.organisation_id = $3::uuid
+		LEFT JOIN organisations o ON o.id = m.organisation_id
+		WHERE s.id_hash = $1 AND s.expires_at > now() AND s.last_seen_at > now() - $2::interval`,
+		idHash, fmt.Sprintf("%d seconds", int(idle.Seconds())), org).Scan(&userID, &r.Data, &r.CreatedAt, &r.LastSeenAt, &r.ExpiresAt,
+		&u.id, &u.email, &u.name, &u.admin, &u.lang, &u.created, &u.pwChanged, &u.twoFactor,
+		&m.orgID, &m.orgName, &m.orgCreated, &m.role, &m.created, &m.require2FA, &m.requireSSO)
 	if userID != nil {
 		r.UserID = *userID
 	}
+	if err == nil && u.id != nil {
+		r.User = &account.User{ID: *u.id, Email: *u.email, Name: *u.name, SiteAdmin: *u.admin, Lang: *u.lang,
+			CreatedAt: *u.created, PasswordChangedAt: *u.pwChanged, TwoFactor: u.twoFactor != nil && *u.twoFactor}
+		if m.orgID != nil {
+			r.Membership = &account.Membership{Organisation: account.Organisation{ID: *m.orgID, Name: *m.orgName, CreatedAt: *m.orgCreated,
+				RequireTwoFactor: *m.require2FA, RequireSSO: *m.requireSSO},
+				User: *r.User, Role: account.Role(*m.role), CreatedAt: *m.created}
+		}
+	}
 	return r, wrap("load session", err)
+}
+
+// isUUID reports whether s is a UUID in its canonical text form.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, c := range s {
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if c != '-' {
+				return false
+			}
+		case c >= '0' && c <= '9', c >= 'a' && c <= 'f', c >= 'A' && c <= 'F':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // CreateSession stores a new session, seen now.

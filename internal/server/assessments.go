@@ -22,13 +22,10 @@ func (s *Server) currentAssessment(r *http.Request) (assessment.Assessment, erro
 }
 
 // assessmentAnswers loads the route's assessment and all its answers, within the current organisation.
+// One round trip for both.
 func (s *Server) assessmentAnswers(r *http.Request) (assessment.Assessment, map[string]assessment.Answer, error) {
-	a, err := s.currentAssessment(r)
-	if err != nil {
-		return a, nil, err
-	}
-	answers, err := s.st.Answers(r.Context(), currentMembership(r).Organisation.ID, a.ID)
-	return a, answers, err
+	v, err := s.st.AssessmentWithAnswers(r.Context(), currentMembership(r).Organisation.ID, chi.URLParam(r, "a"))
+	return v.Assessment, v.Answers, err
 }
 
 func (s *Server) assessmentPath(r *http.Request, id, rest string) string {
@@ -202,19 +199,16 @@ func (s *Server) showAssessment(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) renderOverview(w http.ResponseWriter, r *http.Request, status int, f *components.Form) error {
 	m := currentMembership(r)
-	a, answers, err := s.assessmentAnswers(r)
+	av, err := s.st.AssessmentWithAnswers(r.Context(), m.Organisation.ID, chi.URLParam(r, "a"), postgres.WithPosition(m.User.ID))
 	if err != nil {
 		return err
 	}
+	a, answers, pos := av.Assessment, av.Answers, av.Position
 	events, err := s.st.Events(r.Context(), m.Organisation.ID, a.ID)
 	if err != nil {
 		return err
 	}
 	ov := assessment.Summarise(s.qn, a.Profile, answers)
-	pos, err := s.st.Position(r.Context(), a.ID, m.User.ID)
-	if err != nil {
-		return err
-	}
 	v := pages.OverviewView{
 		Questionnaire: s.qn, Assessment: a, Overview: ov, Continue: s.assessmentPath(r, a.ID, "/s/"+s.resumeAt(ov, pos)),
 		Transitions: assessment.Available(a.Status, m.Role), Events: events, Form: f,

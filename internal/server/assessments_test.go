@@ -22,8 +22,10 @@ type team struct {
 	editorUser                      account.User
 }
 
-func newTeam(t testing.TB) *team {
-	a := newApp(t)
+func newTeam(t testing.TB) *team { return newTeamOn(newApp(t)) }
+
+// newTeamOn is newTeam in a given app.
+func newTeamOn(a *app) *team {
 	owner := a.mustUser("owner@example.org", "Olivia Owner")
 	o := a.mustOrg(owner, "Clinique du Parc")
 	tm := &team{a: a, org: o, owner: a.signedIn(owner)}

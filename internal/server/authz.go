@@ -77,7 +77,7 @@ func (s *Server) authorise(rule access, h handlerFunc) handlerFunc {
 			// every action of a site administrator is recorded
 			s.audit(r, u.ID, "", "admin.request", map[string]any{"method": r.Method, "path": r.URL.Path})
 		case accessOrg:
-			m, err := s.st.Membership(r.Context(), chi.URLParam(r, "org"), u.ID)
+			m, err := s.membership(r, u)
 			if errors.Is(err, postgres.ErrNotFound) {
 				return errNotFound
 			}
@@ -91,10 +91,29 @@ func (s *Server) authorise(rule access, h handlerFunc) handlerFunc {
 			if m.Organisation.RequireTwoFactor && !m.User.TwoFactor && !signedInWithSSO(r) {
 				return errTwoFactorRequired
 			}
-			r = r.WithContext(context.WithValue(r.Context(), membershipKey{}, &m))
+			r = r.WithContext(context.WithValue(r.Context(), membershipKey{}, m))
 		}
 		return h(w, r)
 	}
+}
+
+// membership is u's membership of the route's organisation: the one loaded with the session when
+// it was loaded for this organisation and user (no further query), else read now.
+func (s *Server) membership(r *http.Request, u *account.User) (*account.Membership, error) {
+	org := chi.URLParam(r, "org")
+	if a := authFrom(r.Context()); a != nil {
+		if lm, ok := a.session.Values[valMembership].(loadedMembership); ok && lm.org == org && a.session.Values[valUser] == u {
+			if lm.m == nil {
+				return nil, postgres.ErrNotFound
+			}
+			return lm.m, nil
+		}
+	}
+	m, err := s.st.Membership(r.Context(), org, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &m, nil
 }
 
 // currentMembership is the signed-in user's membership of the route's organisation.

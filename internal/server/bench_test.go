@@ -7,7 +7,7 @@ import (
 )
 
 // benchAssessment is an assessment with most of sheet 1 answered.
-func benchAssessment(b *testing.B) (*team, string) {
+func benchAssessment(b testing.TB) (*team, string) {
 	tm := newTeam(b)
 	id := tm.create(tm.editor, "Bench", fullProfile)
 	tm.step(tm.editor, id, "1.1", url.Values{"a.q1.1.3": {"partly"}, "a.q1.1.4": {"in_place"}}, "save")
@@ -42,5 +42,17 @@ func BenchmarkSaveStep(b *testing.B) {
 			b.Fatalf("%s\n%.300s", resp.Status, body)
 		}
 		rev++
+	}
+}
+
+// BenchmarkStepPage measures a step page through the real router and database.
+func BenchmarkStepPage(b *testing.B) {
+	tm, id := benchAssessment(b)
+	path := tm.path("/a/" + id + "/s/1.1")
+	b.ResetTimer()
+	for b.Loop() {
+		if resp, _ := tm.editor.get(path); resp.StatusCode != 200 {
+			b.Fatal(resp.Status)
+		}
 	}
 }

@@ -1,8 +1,12 @@
 package server
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"net/http"
+	"strconv"
+	"sync"
 
 	"github.com/a-h/templ"
 
@@ -66,10 +70,31 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 }
 
 // render writes a templ component with a status code.
+//
+// The page is rendered into a buffer and written at once: a rendering error gives the error page
+// instead of half a page, the length is known, and the compressor sees the whole page instead of
+// the pieces templ would flush one by one.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	if err := c.Render(r.Context(), w); err != nil {
-		s.log.ErrorContext(r.Context(), "render failed", "err", err, "request_id", requestIDFrom(r.Context()))
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 1<<20 {
+			buf.Reset()
+			renderBuffers.Put(buf)
+		}
+	}()
+	if err := c.Render(r.Context(), buf); err != nil {
+		if status == http.StatusInternalServerError { // the error page itself failed
+			s.log.ErrorContext(r.Context(), "render failed", "err", err, "request_id", requestIDFrom(r.Context()))
+			http.Error(w, http.StatusText(status), status)
+			return
+		}
+		s.serverError(w, r, fmt.Errorf("render: %w", err))
+		return
 	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
 }
+
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}

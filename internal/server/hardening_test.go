@@ -313,7 +313,7 @@ func TestEndedSessionStaysEnded(t *testing.T) {
 	if _, err := a.st.Pool().Exec(context.Background(), `DELETE FROM sessions`); err != nil {
 		t.Fatal(err)
 	}
-	sess.Values[keyFlash] = "form.saved"
+	sess.Values[keyStashPath] = "/o/x/a/y/s/1.1"
 	if err := a.s.sessions.Save(req, httptest.NewRecorder(), sess); err != errSessionEnded {
 		t.Fatalf("save of an ended session: %v", err)
 	}

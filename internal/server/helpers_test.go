@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"aigrid/internal/account"
 	"aigrid/internal/config"
 	"aigrid/internal/pgtest"
@@ -28,11 +30,17 @@ type app struct {
 
 func newApp(t testing.TB) *app {
 	t.Helper()
+	return newAppOn(t, pgtest.NewPool(t))
+}
+
+// newAppOn is newApp over a given pool.
+func newAppOn(t testing.TB, pool *pgxpool.Pool) *app {
+	t.Helper()
 	cfg, err := config.Load(func(string) string { return "" }) // local mode: sign-up open by default
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := testOptions(t, cfg, pgtest.NewPool(t))
+	o := testOptions(t, cfg, pool)
 	s := New(o)
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)

@@ -1,12 +1,15 @@
 package server
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 
-	"aigrid/internal/account"
+	"github.com/go-chi/chi/v5"
 
+	"aigrid/internal/account"
 	"aigrid/internal/assessment"
+	"aigrid/internal/postgres"
 	"aigrid/internal/scoring"
 	"aigrid/web/pages"
 )
@@ -16,22 +19,20 @@ import (
 // shows the projected scores.
 func (s *Server) showResults(w http.ResponseWriter, r *http.Request) error {
 	m := currentMembership(r)
-	a, answers, err := s.assessmentAnswers(r)
+	av, err := s.st.AssessmentWithAnswers(r.Context(), m.Organisation.ID, chi.URLParam(r, "a"), postgres.WithActions, postgres.WithApprovedReport)
 	if err != nil {
 		return err
 	}
+	a, answers := av.Assessment, av.Answers
 	values := assessment.Values(answers)
 	v := pages.ResultsView{Questionnaire: s.qn, Assessment: a, Report: scoring.Score(s.qn, a.Profile, values),
 		Recommendations: scoring.Recommend(s.qn, a.Profile, values), Adopted: map[string]bool{}, Screening: s.screen(a, answers)}
-	actions, err := s.st.Actions(r.Context(), m.Organisation.ID, a.ID)
-	if err != nil {
-		return err
-	}
-	v.Plan = assessment.Summary(actions, time.Now().UTC())
-	var frozen scoring.Report
-	if ok, err := s.st.ApprovedReport(r.Context(), m.Organisation.ID, a.ID, &frozen); err != nil {
-		return err
-	} else if ok {
+	v.Plan = assessment.Summary(av.Actions, time.Now().UTC())
+	if av.ApprovedReport != nil {
+		var frozen scoring.Report
+		if err := json.Unmarshal(av.ApprovedReport, &frozen); err != nil {
+			return err
+		}
 		v.Approved = &frozen
 	}
 	v.CanEdit = m.Role.Can(account.PermEdit)

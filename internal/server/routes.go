@@ -15,7 +15,7 @@ import (
 // routes lists every route of the application in one place, each with its authorisation rule.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.requestID, s.accessLog, s.recoverPanic, s.securityHeaders, middleware.Timeout(30*time.Second))
+	r.Use(s.requestID, s.accessLog, s.compress, s.recoverPanic, s.securityHeaders, middleware.Timeout(30*time.Second))
 	r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
 	r.MethodNotAllowed(s.handle(func(w http.ResponseWriter, r *http.Request) error { return errMethodNotAllowed }))
 

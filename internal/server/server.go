@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"aigrid/internal/account"
 	"aigrid/internal/config"
@@ -32,6 +33,7 @@ type Server struct {
 	rules           map[string]access // "METHOD /pattern" → authorisation rule
 	router          chi.Routes        // for tests that walk every route
 	mux             http.Handler
+	metrics         *metrics // nil when AIGRID_METRICS_ADDR is unset
 }
 
 // Options are the server's dependencies.
@@ -61,6 +63,13 @@ func New(o Options) *Server {
 			s.sso.origin = u.Scheme + "://" + u.Host
 			s.formActionExtra = " " + s.sso.origin
 		}
+	}
+	if o.Config.MetricsAddr != "" {
+		var pool *pgxpool.Pool
+		if o.Store != nil {
+			pool = o.Store.Pool()
+		}
+		s.metrics = newMetrics(pool)
 	}
 	s.mux = s.routes()
 	return s

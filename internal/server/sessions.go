@@ -6,12 +6,15 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
 
 	"aigrid/internal/account"
+	"aigrid/internal/i18n"
 	"aigrid/internal/postgres"
 )
 
@@ -27,12 +30,24 @@ const (
 // Session value keys. Only strings are stored.
 const (
 	keyUserID = "user_id"
-	keyFlash  = "flash"
 	// answers submitted after the session expired, put back in the form after signing in
 	keyStash     = "stash"
 	keyStashPath = "stash_path"
 	keyStashUser = "stash_user" // whose answers they are: only that user gets them back
 )
+
+// Values loaded with the session, kept for the request only (keys starting with '_' are not stored).
+const (
+	valUser       = "_user"       // *account.User, nil when nobody (or a deleted user) is signed in
+	valMembership = "_membership" // loadedMembership
+)
+
+// loadedMembership is the signed-in user's membership of org as loaded with the session (m nil:
+// not a member).
+type loadedMembership struct {
+	org string
+	m   *account.Membership
+}
 
 // errSessionEnded: the session was ended while the request was in flight; it is not brought back.
 var errSessionEnded = errors.New("session ended meanwhile")
@@ -77,7 +92,8 @@ func (ss *sessionStore) New(r *http.Request, name string) (*sessions.Session, er
 	if err := ss.codec.Decode(name, c.Value, &id); err != nil || id == "" {
 		return s, nil
 	}
-	row, err := ss.st.LoadSession(r.Context(), postgres.TokenHash(id), SessionIdle)
+	org := chi.URLParam(r, "org")
+	row, err := ss.st.LoadSession(r.Context(), postgres.TokenHash(id), SessionIdle, org)
 	if errors.Is(err, postgres.ErrNotFound) {
 		return s, nil
 	}
@@ -91,6 +107,9 @@ func (ss *sessionStore) New(r *http.Request, name string) (*sessions.Session, er
 	s.Values[keyUserID] = row.UserID
 	s.Values["_expires"] = row.ExpiresAt
 	s.Values["_seen"] = row.LastSeenAt
+	// read in the same query: who is signed in, and their membership of the route's organisation
+	s.Values[valUser] = row.User
+	s.Values[valMembership] = loadedMembership{org: org, m: row.Membership}
 	return s, nil
 }
 
@@ -220,16 +239,11 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 		}
 		a := &auth{session: sess}
 		if id, _ := sess.Values[keyUserID].(string); id != "" {
-			u, err := s.st.UserByID(r.Context(), id)
-			switch {
-			case err == nil:
-				a.user = &u
+			if u, _ := sess.Values[valUser].(*account.User); u != nil && u.ID == id {
+				a.user = u
 				// pages of a signed-in user describe their organisation's compliance gaps: never
 				// kept by the browser or a shared cache
 				w.Header().Set("Cache-Control", "no-store")
-			case !errors.Is(err, postgres.ErrNotFound):
-				s.serverError(w, r, err)
-				return
 			}
 			if seen, _ := sess.Values["_seen"].(time.Time); time.Since(seen) > touchEvery {
 				if err := s.st.TouchSession(r.Context(), postgres.TokenHash(sess.ID)); err != nil {
@@ -241,30 +255,40 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 	})
 }
 
+// flashCookie carries a one-time notification (a message key) to the next page. A cookie rather
+// than the session: a save or any other action followed by its page costs no session write (two
+// database writes fewer per saved step), and anonymous visitors get no session row for it. Only
+// keys of the message catalogue are shown, so a planted cookie can show nothing but a real,
+// harmless notification.
+const flashCookie = "aigrid_flash"
+
 // flash stores a one-time notification (a message key) for the next page.
 func (s *Server) flash(w http.ResponseWriter, r *http.Request, msgKey string) {
-	a := authFrom(r.Context())
-	if a == nil {
-		return
-	}
-	a.session.Values[keyFlash] = msgKey
-	if err := a.session.Save(r, w); err != nil {
-		s.log.ErrorContext(r.Context(), "save flash", "err", err)
-	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: msgKey, Path: "/", MaxAge: 300, HttpOnly: true,
+		Secure: s.cfg.Secure(), SameSite: http.SameSiteLaxMode})
 }
 
 // popFlash takes the pending notification, if any.
 func (s *Server) popFlash(w http.ResponseWriter, r *http.Request) string {
-	a := authFrom(r.Context())
-	if a == nil {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
 		return ""
 	}
-	msg, _ := a.session.Values[keyFlash].(string)
-	if msg != "" {
-		delete(a.session.Values, keyFlash)
-		if err := a.session.Save(r, w); err != nil {
-			s.log.ErrorContext(r.Context(), "clear flash", "err", err)
+	if !hasSetCookie(w, flashCookie) { // not when this response sets a new one
+		http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+			Secure: s.cfg.Secure(), SameSite: http.SameSiteLaxMode})
+	}
+	if !i18n.Has(c.Value) {
+		return ""
+	}
+	return c.Value
+}
+
+func hasSetCookie(w http.ResponseWriter, name string) bool {
+	for _, v := range w.Header().Values("Set-Cookie") {
+		if strings.HasPrefix(v, name+"=") {
+			return true
 		}
 	}
-	return msg
+	return false
 }

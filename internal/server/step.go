@@ -22,25 +22,24 @@ import (
 
 // stepContext is what a step page needs, loaded once per request.
 type stepContext struct {
-	a       assessment.Assessment
-	sec     *questionnaire.Section
-	answers map[string]assessment.Answer
-	ov      assessment.Overview
+	a        assessment.Assessment
+	position string // the step the user last visited
+	sec      *questionnaire.Section
+	answers  map[string]assessment.Answer
+	ov       assessment.Overview
 }
 
 func (s *Server) loadStep(r *http.Request) (stepContext, error) {
 	m := currentMembership(r)
 	var sc stepContext
-	var err error
-	if sc.a, err = s.currentAssessment(r); err != nil {
-		return sc, err
-	}
 	if sc.sec = s.qn.Section(chi.URLParam(r, "section")); sc.sec == nil {
 		return sc, errNotFound
 	}
-	if sc.answers, err = s.st.Answers(r.Context(), m.Organisation.ID, sc.a.ID); err != nil {
+	v, err := s.st.AssessmentWithAnswers(r.Context(), m.Organisation.ID, chi.URLParam(r, "a"), postgres.WithPosition(m.User.ID))
+	if err != nil {
 		return sc, err
 	}
+	sc.a, sc.answers, sc.position = v.Assessment, v.Answers, v.Position
 	sc.ov = assessment.Summarise(s.qn, sc.a.Profile, sc.answers)
 	return sc, nil
 }
@@ -66,14 +65,17 @@ func (s *Server) stepView(r *http.Request, sc stepContext) pages.StepView {
 	return v
 }
 
-// showStep shows one step and remembers it as where the user left off.
+// showStep shows one step and remembers it as where the user left off: a write only when the user
+// moved to another step, none when they look at the step they were at.
 func (s *Server) showStep(w http.ResponseWriter, r *http.Request) error {
 	sc, err := s.loadStep(r)
 	if err != nil {
 		return err
 	}
-	if err := s.st.SetPosition(r.Context(), sc.a.ID, currentMembership(r).User.ID, sc.sec.ID); err != nil {
-		return err
+	if sc.position != sc.sec.ID {
+		if err := s.st.SetPosition(r.Context(), sc.a.ID, currentMembership(r).User.ID, sc.sec.ID); err != nil {
+			return err
+		}
 	}
 	v := s.stepView(r, sc)
 	if stashed := s.takeStash(w, r); stashed != nil {
@@ -226,6 +228,7 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 		edits = append(edits, postgres.Edit{Answer: clean, Revision: sub.revision})
 	}
 	if len(invalid) > 0 && !asJSON {
+		s.metrics.saved("invalid", 0)
 		s.render(w, r, http.StatusUnprocessableEntity, pages.Step(s.globals(w, r), v))
 		return nil
 	}
@@ -246,6 +249,7 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		// not saved (the transaction did not commit): say so, and keep what the user typed
 		s.log.ErrorContext(r.Context(), "save step", "err", err, "request_id", requestIDFrom(r.Context()))
+		s.metrics.saved("failed", 0)
 		if asJSON {
 			return writeJSON(w, http.StatusServiceUnavailable, autosaveResult{NotSaved: true})
 		}
@@ -254,6 +258,7 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	if len(res.Conflicts) > 0 {
+		s.metrics.saved("conflict", len(res.Conflicts))
 		out := autosaveResult{}
 		for i, qv := range v.Questions {
 			if c, ok := res.Conflicts[qv.Q.ID]; ok {
@@ -275,6 +280,7 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 
+	s.metrics.saved("saved", 0)
 	// The outcome is the transaction's: the answers after the save are what was there plus what
 	// was written (nothing is read again, so a committed save is never reported as failed).
 	after := maps.Clone(sc.answers)

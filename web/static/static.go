@@ -3,12 +3,15 @@
 package static
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
 	"io/fs"
 	"net/http"
+	"runtime/debug"
 	"strings"
+	"time"
 )
 
 //go:embed css js img
@@ -45,10 +48,26 @@ func URL(name string) string {
 	return Prefix + name + "?v=" + h
 }
 
+// modTime is the Last-Modified date of every file: embedded files carry none, so the build's
+// commit time when known, else the moment the process started. The entity tag (the content hash)
+// is what revalidation relies on; this date only serves clients that send If-Modified-Since.
+var modTime = func() time.Time {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.time" {
+				if t, err := time.Parse(time.RFC3339, s.Value); err == nil {
+					return t
+				}
+			}
+		}
+	}
+	return time.Now().Truncate(time.Second)
+}()
+
 // Handler serves the files under Prefix. A request carrying the current hash may be cached for a
-// year; any other must be revalidated.
+// year; any other must be revalidated, and is answered 304 Not Modified when the client's copy is
+// current (ETag: the content hash; Last-Modified).
 func Handler() http.Handler {
-	fsrv := http.StripPrefix(Prefix, http.FileServerFS(files))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := strings.TrimPrefix(r.URL.Path, Prefix)
 		h, ok := hashes[name]
@@ -61,6 +80,8 @@ func Handler() http.Handler {
 		} else {
 			w.Header().Set("Cache-Control", "no-cache")
 		}
-		fsrv.ServeHTTP(w, r)
+		w.Header().Set("ETag", `"`+h+`"`)
+		data, _ := files.ReadFile(name)
+		http.ServeContent(w, r, name, modTime, bytes.NewReader(data))
 	})
 }

@@ -1,0 +1,155 @@
+package server
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"aigrid/internal/pgtest"
+	"aigrid/internal/postgres"
+)
+
+// countingTracer counts the round trips to the database: each query, each batch.
+type countingTracer struct {
+	mu  sync.Mutex
+	on  bool
+	sql []string
+}
+
+func (c *countingTracer) add(s string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.on {
+		c.sql = append(c.sql, strings.Join(strings.Fields(s), " "))
+	}
+}
+
+func (c *countingTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	if !inBatch(ctx) {
+		c.add(d.SQL)
+	}
+	return ctx
+}
+func (c *countingTracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+func (c *countingTracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
+	c.add("batch of " + strings.Repeat("I", d.Batch.Len()))
+	return context.WithValue(ctx, batchKey{}, true)
+}
+func (c *countingTracer) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+func (c *countingTracer) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
+
+type batchKey struct{}
+
+func inBatch(ctx context.Context) bool { b, _ := ctx.Value(batchKey{}).(bool); return b }
+
+// count runs fn and returns the statements (or batches) it sent to the database.
+func (c *countingTracer) count(fn func()) []string {
+	c.mu.Lock()
+	c.on, c.sql = true, nil
+	c.mu.Unlock()
+	fn()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.on = false
+	return c.sql
+}
+
+// Round trips per request, counted (not timed): a step page reads the session, user and membership
+// in one query and the assessment, answers and position in one batch, and writes nothing when the
+// user looks again at the step they are at; a save adds two batches (BEGIN and the locks; the
+// writes and COMMIT), however many answers it changes.
+func TestRoundTrips(t *testing.T) {
+	tr := &countingTracer{}
+	cfg, err := pgxpool.ParseConfig(pgtest.NewURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ConnConfig.Tracer = tr
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	tm := newTeamOn(newAppOn(t, pool))
+	id := tm.create(tm.editor, "Chatbot", fullProfile)
+	step := tm.path("/a/" + id + "/s/1.1")
+
+	var body string
+	sql := tr.count(func() { _, body = tm.editor.get(step) }) // first visit: the position is written
+	if !strings.Contains(body, `data-testid="question-q1.1.3"`) || !containsSQL(sql, "INSERT INTO assessment_positions") {
+		t.Fatalf("first visit: %q", sql)
+	}
+	pos := func() (sec string, xmin uint32) {
+		err := pool.QueryRow(context.Background(), `SELECT section_id, xmin::text::bigint FROM assessment_positions WHERE assessment_id = $1`, id).Scan(&sec, &xmin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	_, before := pos()
+	sql = tr.count(func() { tm.editor.get(step) })
+	if len(sql) != 2 || !strings.HasPrefix(sql[0], "SELECT s.user_id") || !strings.HasPrefix(sql[1], "batch of III") {
+		t.Errorf("step page again: %d round trips, want 2 (session+user+membership, one batch):\n%s", len(sql), strings.Join(sql, "\n"))
+	}
+	if sec, after := pos(); sec != "1.1" || after != before {
+		t.Errorf("looking at the same step rewrote the position (%s, xmin %d → %d)", sec, before, after)
+	}
+	// moving to another step is remembered (the overview's "continue" leads there)
+	tm.editor.get(tm.path("/a/" + id + "/s/2.1"))
+	if sec, _ := pos(); sec != "2.1" {
+		t.Errorf("position after visiting 2.1: %s", sec)
+	}
+
+	sql = tr.count(func() { tm.editor.get(tm.path("/a/" + id + "/results")) })
+	if len(sql) != 2 {
+		t.Errorf("results page: %d round trips, want 2:\n%s", len(sql), strings.Join(sql, "\n"))
+	}
+
+	// a save of two answers: the same number of round trips as a save of one
+	for _, form := range []url.Values{
+		{"a.q1.1.3": {"partly"}},
+		{"r.q1.1.3": {"1"}, "a.q1.1.3": {"in_place"}, "a.q1.1.4": {"in_place"}},
+	} {
+		form.Set("action", "save")
+		if form.Get("r.q1.1.3") == "" {
+			form.Set("r.q1.1.3", "0")
+		}
+		for k := range form {
+			if strings.HasPrefix(k, "a.") && form.Get("r."+k[2:]) == "" {
+				form.Set("r."+k[2:], "0")
+			}
+		}
+		sql = tr.count(func() {
+			resp, _ := tm.editor.post(step, form)
+			wantRedirect(t, resp, tm.path("/a/"+id+"/s/1.1"))
+		})
+		// session+user+membership; assessment+answers+position; BEGIN+locks; writes+history+COMMIT.
+		// No session write: the "saved" notice travels in a cookie.
+		if len(sql) != 4 || !strings.HasPrefix(sql[0], "SELECT s.user_id") || sql[1] != "batch of III" || sql[2] != "batch of III" ||
+			!strings.HasPrefix(sql[3], "batch of IIII") {
+			t.Errorf("save of %d answers: %d round trips, want 4:\n%s", len(form)/2, len(sql), strings.Join(sql, "\n"))
+		}
+	}
+	ans, err := postgres.NewStore(pool).Answers(context.Background(), tm.org.ID, id)
+	if err != nil || ans["q1.1.3"].Revision != 2 || ans["q1.1.4"].Values[0] != "in_place" {
+		t.Fatalf("answers after the saves: %+v %v", ans, err)
+	}
+	hist, err := postgres.NewStore(pool).History(context.Background(), tm.org.ID, id, "")
+	if err != nil || len(hist) != 3 {
+		t.Fatalf("history: %d changes (want 3), %v", len(hist), err)
+	}
+}
+
+func containsSQL(sql []string, prefix string) bool {
+	for _, s := range sql {
+		if strings.HasPrefix(s, prefix) {
+			return true
+		}
+	}
+	return false
+}
