@@ -1,0 +1,90 @@
+package server
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// shotDir is where the end-to-end tests write their screenshots: $AIGRID_SCREENSHOTS when set (to
+// look at them), a temporary directory otherwise.
+func shotDir(t *testing.T) string {
+	if d := os.Getenv("AIGRID_SCREENSHOTS"); d != "" {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	return t.TempDir()
+}
+
+// pageHeight loads path at width px and returns the document's height, after writing a full-page
+// screenshot named name-width.png.
+func pageHeight(t *testing.T, ctx context.Context, url, name string, width int64) int64 {
+	t.Helper()
+	var h int64
+	var png []byte
+	run(t, ctx, chromedp.EmulateViewport(width, 900), chromedp.Navigate(url), chromedp.WaitVisible("h1"),
+		chromedp.Evaluate(`document.documentElement.scrollHeight`, &h), chromedp.FullScreenshot(&png, 100))
+	base := filepath.Join(shotDir(t), name+"-"+strconv.FormatInt(width, 10))
+	if err := os.WriteFile(base+".png", png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var wide []string
+	run(t, ctx, chromedp.Evaluate(`Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest('.table-wrap')).map(e => e.tagName + '.' + e.className).slice(0, 5)`, &wide))
+	if len(wide) > 0 {
+		t.Errorf("%s at %d px: wider than the window: %v", name, width, wide)
+	}
+	if os.Getenv("AIGRID_SCREENSHOTS") != "" { // parts a person can look at
+		for i, y := int64(0), int64(0); y < h; i, y = i+1, y+1600 {
+			var part []byte
+			run(t, ctx, chromedp.ActionFunc(func(ctx context.Context) error {
+				var err error
+				part, err = page.CaptureScreenshot().WithCaptureBeyondViewport(true).
+					WithClip(&page.Viewport{X: 0, Y: float64(y), Width: float64(width), Height: float64(min(1600, h-y)), Scale: 1}).Do(ctx)
+				return err
+			}))
+			if err := os.WriteFile(base+"-part"+strconv.FormatInt(i, 10)+".png", part, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return h
+}
+
+// TestE2EResultsPage opens the results of a complete assessment at desktop and mobile widths.
+func TestE2EResultsPage(t *testing.T) {
+	tm := newTeam(t)
+	id := tm.create(tm.editor, "CV screening", richProfile)
+	tm.complete(tm.editor, id)
+	ctx := browser(t, tm.viewer)
+	results := tm.a.ts.URL + tm.path("/a/"+id+"/results")
+	for _, w := range []int64{1280, 390} {
+		h := pageHeight(t, ctx, results, "results", w)
+		t.Logf("results page at %d px: %d px tall", w, h)
+		// issue #13: 27,000 px before; a manager's summary, the rest a click away
+		if w == 1280 && h > 4000 {
+			t.Errorf("the results page of a complete assessment is %d px tall at 1280 px, want at most 4,000", h)
+		}
+	}
+	// Everything is reachable: a sheet's link in the table opens its details; a quick what-if shows
+	// the overall projection at the top.
+	var open bool
+	run(t, ctx, chromedp.Click(`a[href="#sheet-2"]`), chromedp.Evaluate(`document.getElementById("sheet-2").open`, &open))
+	if !open {
+		t.Error("following a sheet's link does not open its details")
+	}
+	var projected string
+	run(t, ctx, chromedp.Click(`[data-testid="whatif-top"]`))
+	waitPath(t, ctx, "/results")
+	run(t, ctx, chromedp.Text(`[data-testid="projected-overall"]`, &projected))
+	if !strings.Contains(projected, "If the 5 ticked practices were in place") {
+		t.Errorf("quick what-if: %q", projected)
+	}
+}
