@@ -217,7 +217,12 @@ func (s *Server) renderOverview(w http.ResponseWriter, r *http.Request, status i
 	}
 	v := pages.OverviewView{
 		Questionnaire: s.qn, Assessment: a, Overview: ov, Continue: s.assessmentPath(r, a.ID, "/s/"+s.resumeAt(ov, pos)),
-		Transitions: assessment.Available(a.Status, m.Role), Events: events, Form: f,
+		Transitions: assessment.Available(a.Status, m.Role), Events: events, Form: f, DontKnow: map[string]bool{},
+	}
+	for id, ans := range answers {
+		if q := s.qn.Question(id); q != nil && ov.Visible[id] && slices.Contains(ans.Values, questionnaire.OptionDontKnow) {
+			v.DontKnow[q.Section.ID] = true
+		}
 	}
 	if v.SelfApproval, err = s.selfApproval(r, a, v.Transitions); err != nil {
 		return err

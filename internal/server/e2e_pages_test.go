@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"aigrid/internal/assessment"
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -24,18 +27,15 @@ func shotDir(t *testing.T) string {
 	return t.TempDir()
 }
 
-// pageHeight loads path at width px and returns the document's height, after writing a full-page
-// screenshot named name-width.png.
+// pageHeight loads url at width px, checks that nothing is wider than the window, and returns the
+// document's height. With $AIGRID_SCREENSHOTS set, it writes the page there in parts 1,600 px tall
+// (name-width-partN.png) to look at.
 func pageHeight(t *testing.T, ctx context.Context, url, name string, width int64) int64 {
 	t.Helper()
 	var h int64
-	var png []byte
 	run(t, ctx, chromedp.EmulateViewport(width, 900), chromedp.Navigate(url), chromedp.WaitVisible("h1"),
-		chromedp.Evaluate(`document.documentElement.scrollHeight`, &h), chromedp.FullScreenshot(&png, 100))
+		chromedp.Evaluate(`document.documentElement.scrollHeight`, &h))
 	base := filepath.Join(shotDir(t), name+"-"+strconv.FormatInt(width, 10))
-	if err := os.WriteFile(base+".png", png, 0o644); err != nil {
-		t.Fatal(err)
-	}
 	var wide []string
 	run(t, ctx, chromedp.Evaluate(`Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest('.table-wrap')).map(e => e.tagName + '.' + e.className).slice(0, 5)`, &wide))
 	if len(wide) > 0 {
@@ -87,4 +87,54 @@ func TestE2EResultsPage(t *testing.T) {
 	if !strings.Contains(projected, "If the 5 ticked practices were in place") {
 		t.Errorf("quick what-if: %q", projected)
 	}
+}
+
+// TestE2EReviewReturnApprove: an editor completes an assessment and submits it; a reviewer checks
+// the answers and returns it with a comment; the editor sees the comment at the top of the
+// overview, follows its link to the step, submits again; a second member approves it.
+func TestE2EReviewReturnApprove(t *testing.T) {
+	tm := newTeam(t)
+	id := tm.create(tm.editor, "CV screening", richProfile)
+	tm.complete(tm.editor, id)
+	editor := browser(t, tm.editor)
+	base := tm.a.ts.URL + tm.path("/a/"+id)
+	run(t, editor, chromedp.Navigate(base+"/"), chromedp.Click(`[data-testid="transition-submit"]`))
+	waitStatus(t, tm, id, assessment.InReview)
+
+	reviewer := browser(t, tm.reviewer)
+	for _, w := range []int64{1280, 390} {
+		pageHeight(t, reviewer, base+"/review", "review", w)
+	}
+	var first string
+	run(t, reviewer, chromedp.Text(`[data-testid="look-first"] h2`, &first))
+	if !strings.Contains(first, "to look at first") {
+		t.Errorf("look-first heading %q", first)
+	}
+	run(t, reviewer, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/"),
+		chromedp.SendKeys(`#f-comment\.return`, "Please document the purpose (q1.2.1)."),
+		chromedp.Click(`[data-testid="transition-return"]`))
+	waitStatus(t, tm, id, assessment.Returned)
+
+	for _, w := range []int64{1280, 390} {
+		pageHeight(t, editor, base+"/", "overview-returned", w)
+	}
+	run(t, editor, chromedp.EmulateViewport(1280, 900), chromedp.Click(`[data-testid="returned"] a[href$="/s/1.2"]`))
+	waitPath(t, editor, "/s/1.2")
+	run(t, editor, chromedp.Navigate(base+"/"), chromedp.Click(`[data-testid="transition-submit"]`))
+	waitStatus(t, tm, id, assessment.InReview)
+
+	run(t, reviewer, chromedp.Navigate(base+"/"), chromedp.Click(`[data-testid="transition-approve"]`))
+	waitStatus(t, tm, id, assessment.Approved)
+}
+
+// waitStatus waits until the assessment has the status (a form posted to the page it is on gives
+// no navigation to wait for).
+func waitStatus(t *testing.T, tm *team, id string, want assessment.Status) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if tm.statusOf(id) == want {
+			return
+		}
+	}
+	t.Fatalf("the assessment is %s, want %s", tm.statusOf(id), want)
 }
