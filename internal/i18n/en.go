@@ -522,4 +522,10 @@ var en = map[string]string{
 	"overview.returned.named":      "Steps the comment names:",
 	"overview.returned.open":       "Steps with unanswered or “don't know” answers:",
 	"workflow.comment.return.hint": "Name the questions or steps to change (for example q1.2.1 or 1.2): the editors get a link to each.",
+	"invite.have_account":          "Already have an account?",
+	"invite.sign_in":               "Sign in to accept",
+	"invite.signup":                "New to aigrid? Create your account",
+	"invite.signup.lead":           "Your account joins %s directly: you do not need an organisation of your own.",
+	"invite.signup.submit":         "Create my account and join",
+	"invite.has_account":           "This address already has an account: sign in to accept the invitation.",
 }

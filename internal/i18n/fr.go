@@ -522,4 +522,10 @@ var fr = map[string]string{
 	"overview.returned.named":      "Étapes citées dans le commentaire\u00a0:",
 	"overview.returned.open":       "Étapes avec des questions sans réponse ou «\u00a0je ne sais pas\u00a0»\u00a0:",
 	"workflow.comment.return.hint": "Citez les questions ou étapes à modifier (par exemple q1.2.1 ou 1.2)\u00a0: les rédacteurs auront un lien vers chacune.",
+	"invite.have_account":          "Vous avez déjà un compte\u00a0?",
+	"invite.sign_in":               "Connectez-vous pour accepter",
+	"invite.signup":                "Nouveau sur aigrid\u00a0? Créez votre compte",
+	"invite.signup.lead":           "Votre compte rejoint directement %s\u00a0: inutile de créer votre propre organisation.",
+	"invite.signup.submit":         "Créer mon compte et rejoindre",
+	"invite.has_account":           "Cette adresse a déjà un compte\u00a0: connectez-vous pour accepter l’invitation.",
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -137,4 +138,24 @@ func waitStatus(t *testing.T, tm *team, id string, want assessment.Status) {
 		}
 	}
 	t.Fatalf("the assessment is %s, want %s", tm.statusOf(id), want)
+}
+
+// TestE2EInviteeSignsUp: a colleague without an account opens the invitation link, creates an
+// account on that page and lands in the inviting organisation.
+func TestE2EInviteeSignsUp(t *testing.T) {
+	tm := newTeam(t)
+	_, body := tm.owner.post(tm.path("/invitations"), url.Values{"role": {"editor"}})
+	token := inviteLinkRe.FindStringSubmatch(body)[1]
+	ctx := browser(t, tm.a.client())
+	for _, w := range []int64{1280, 390} {
+		pageHeight(t, ctx, tm.a.ts.URL+"/invite/"+token, "invite", w)
+	}
+	run(t, ctx, chromedp.SendKeys("#f-name", "Nina Newcomer"), chromedp.SendKeys("#f-email", "nina@example.org"),
+		chromedp.SendKeys("#f-password", testPassword), chromedp.Submit(`[data-testid="invite-signup"]`))
+	waitPath(t, ctx, tm.path("/"))
+	var heading string
+	run(t, ctx, chromedp.Text("main", &heading))
+	if !strings.Contains(heading, "you are now a member") {
+		t.Errorf("landing page after sign-up: %.300q", heading)
+	}
 }
