@@ -12,6 +12,7 @@ import (
 
 	"aigrid/internal/assessment"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
@@ -157,5 +158,33 @@ func TestE2EInviteeSignsUp(t *testing.T) {
 	run(t, ctx, chromedp.Text("main", &heading))
 	if !strings.Contains(heading, "you are now a member") {
 		t.Errorf("landing page after sign-up: %.300q", heading)
+	}
+}
+
+// The header stays on one row at 1280 px, in both languages, even with the administration link;
+// at 390 px it takes three rows at most (brand, sign out and language; then the links: one row
+// for most members, two for a site administrator in French).
+func TestE2EHeaderRows(t *testing.T) {
+	tm := newTeam(t)
+	u, _, _ := tm.a.st.UserByEmail(context.Background(), "owner@example.org")
+	if err := tm.a.st.SetSiteAdmin(context.Background(), u.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser(t, tm.owner)
+	for _, lang := range []string{"en", "fr"} {
+		for _, c := range []struct {
+			width int64
+			rows  int
+		}{{1280, 1}, {390, 3}} {
+			var h, link float64
+			run(t, ctx, chromedp.EmulateViewport(c.width, 900),
+				network.SetCookie("aigrid_lang", lang).WithDomain("127.0.0.1").WithPath("/"),
+				chromedp.Navigate(tm.a.ts.URL+tm.path("/")), chromedp.WaitVisible("h1"),
+				chromedp.Evaluate(`document.querySelector('.site-header .wrap').getBoundingClientRect().height`, &h),
+				chromedp.Evaluate(`document.querySelector('.site-nav a').getBoundingClientRect().height`, &link))
+			if rows := int(h / (link * 1.5)); rows > c.rows {
+				t.Errorf("%s at %d px: the header is %.0f px tall, about %d rows, want %d at most", lang, c.width, h, rows, c.rows)
+			}
+		}
 	}
 }

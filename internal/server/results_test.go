@@ -94,7 +94,7 @@ func TestCompareVersions(t *testing.T) {
 	if d := regexp.MustCompile(`data-testid="delta-1">([^<]*)<`).FindStringSubmatch(body); d == nil || d[1] != "+100" {
 		t.Fatalf("sheet 1 delta: %v", d)
 	}
-	if !strings.Contains(body, "1 answers differ") || !strings.Contains(body, "Not in place") || !strings.Contains(body, "In place") {
+	if !strings.Contains(body, "1 answer differs") || !strings.Contains(body, "Not in place") || !strings.Contains(body, "In place") {
 		t.Fatal("the changed answer is not listed")
 	}
 	// Another organisation's assessment cannot be compared with.
