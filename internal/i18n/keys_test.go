@@ -620,6 +620,13 @@ func TestKeysExist(t *testing.T) {
 			continue
 		}
 		ast.Inspect(f, func(n ast.Node) bool {
+			// a map from codes to message keys ("login.failed": "audit.login.failed"): the code
+			// is not a key, its value is
+			if kv, ok := n.(*ast.KeyValueExpr); ok {
+				if v, ok := stringLit(kv.Value); ok && keyLike.MatchString(v) {
+					inCall[kv.Key] = true
+				}
+			}
 			if c, ok := n.(*ast.CallExpr); ok {
 				name := ""
 				switch fn := c.Fun.(type) {

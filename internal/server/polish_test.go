@@ -1,7 +1,10 @@
 package server
 
 import (
+	"context"
 	"net/url"
+	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -16,5 +19,32 @@ func TestSignInLandsOnTheOnlyOrganisation(t *testing.T) {
 	resp, _ = a.client().post("/login", url.Values{"email": {u.Email}, "password": {testPassword}})
 	if loc := resp.Header.Get("Location"); loc != "/orgs" {
 		t.Fatalf("with two organisations: → %q, want /orgs", loc)
+	}
+}
+
+// The admin audit log names events in the reader's language; the delete confirmation names the
+// version; the list shows a readable overall score.
+func TestReadableAuditDeleteAndList(t *testing.T) {
+	tm := newTeam(t)
+	u, _, _ := tm.a.st.UserByEmail(context.Background(), "owner@example.org")
+	if err := tm.a.st.SetSiteAdmin(context.Background(), u.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	c := tm.a.client()
+	c.login("owner@example.org", testPassword)
+	_, body := c.get("/admin")
+	audit := regexp.MustCompile(`(?s)data-testid="audit".*?</table>`).FindString(body)
+	if !strings.Contains(audit, "<td>Signed in</td>") || strings.Contains(audit, "<code>") {
+		t.Errorf("audit log: %.1500s", audit)
+	}
+	id := tm.create(tm.editor, "Chatbot", fullProfile)
+	tm.step(tm.editor, id, "1.1", url.Values{"a.q1.1.3": {"in_place"}}, "save")
+	_, body = tm.owner.get(tm.path("/a/" + id + "/delete"))
+	if !strings.Contains(body, "Delete “Chatbot”, version 1?") {
+		t.Error("the delete confirmation does not name the version")
+	}
+	_, body = tm.viewer.get(tm.path("/"))
+	if !strings.Contains(body, "<strong>100</strong>/100 · 5 · Optimised") {
+		t.Errorf("list score: %.3000s", regexp.MustCompile(`(?s)data-testid="assessment-list".*?</table>`).FindString(body))
 	}
 }

@@ -384,27 +384,27 @@ func Admin(g *components.Globals, v AdminView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "</td><td><code>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "</td><td>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var26 string
-				templ_7745c5c3_Var26, templ_7745c5c3_Err = templ.JoinStringErrs(e.Action)
+				templ_7745c5c3_Var26, templ_7745c5c3_Err = templ.JoinStringErrs(auditAction(g, e.Action))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin.templ`, Line: 58, Col: 83}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin.templ`, Line: 58, Col: 93}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var26))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 30, "</code></td><td>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 30, "</td><td>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var27 string
 				templ_7745c5c3_Var27, templ_7745c5c3_Err = templ.JoinStringErrs(detailsText(e.Details))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin.templ`, Line: 58, Col: 125}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin.templ`, Line: 58, Col: 128}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var27))
 				if templ_7745c5c3_Err != nil {
@@ -427,6 +427,42 @@ func Admin(g *components.Globals, v AdminView) templ.Component {
 		}
 		return nil
 	})
+}
+
+// auditKeys names the message of each audit action; an action without one (a future one) shows
+// its code.
+var auditKeys = map[string]string{
+	"login":                      "audit.login",
+	"login.failed":               "audit.login.failed",
+	"logout":                     "audit.logout",
+	"signup":                     "audit.signup",
+	"signup.duplicate":           "audit.signup.duplicate",
+	"password.change":            "audit.password.change",
+	"password.reset":             "audit.password.reset",
+	"session.revoke":             "audit.session.revoke",
+	"organisation.create":        "audit.organisation.create",
+	"organisation.rename":        "audit.organisation.rename",
+	"organisation.self_approval": "audit.organisation.self_approval",
+	"invitation.create":          "audit.invitation.create",
+	"invitation.revoke":          "audit.invitation.revoke",
+	"invitation.accept":          "audit.invitation.accept",
+	"member.role":                "audit.member.role",
+	"member.remove":              "audit.member.remove",
+	"assessment.delete":          "audit.assessment.delete",
+	"assessment.export":          "audit.assessment.export",
+	"assessment.self_approve":    "audit.assessment.self_approve",
+	"admin.request":              "audit.admin.request",
+	"admin.signup":               "audit.admin.signup",
+	"cli.create_user":            "audit.cli.create_user",
+	"cli.reset_password":         "audit.cli.reset_password",
+	"cli.signup":                 "audit.cli.signup",
+}
+
+func auditAction(g *components.Globals, action string) string {
+	if key, ok := auditKeys[action]; ok {
+		return g.T(key)
+	}
+	return action
 }
 
 // detailsText shows an audit entry's details as "key=value" pairs, in a stable order.

@@ -1432,9 +1432,9 @@ func DeleteAssessment(g *components.Globals, v DeleteView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var81 string
-			templ_7745c5c3_Var81, templ_7745c5c3_Err = templ.JoinStringErrs(g.T("assessment.delete.confirm", v.Assessment.SystemName))
+			templ_7745c5c3_Var81, templ_7745c5c3_Err = templ.JoinStringErrs(g.T("assessment.delete.confirm_v", v.Assessment.SystemName, v.Assessment.Version))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/assessment.templ`, Line: 254, Col: 66}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/assessment.templ`, Line: 254, Col: 90}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var81))
 			if templ_7745c5c3_Err != nil {
