@@ -555,4 +555,5 @@ var en = map[string]string{
 	"audit.cli.signup":                 "Opened or closed public sign-up (command line)",
 	"assessment.delete.confirm_v":      "Delete “%s”, version %d?",
 	"assessments.overall":              "Overall score",
+	"table.region":                     "%s (table)",
 }

@@ -555,4 +555,5 @@ var fr = map[string]string{
 	"audit.cli.signup":                 "Inscription publique ouverte ou fermée (ligne de commande)",
 	"assessment.delete.confirm_v":      "Supprimer «\u00a0%s\u00a0», version %d\u00a0?",
 	"assessments.overall":              "Score global",
+	"table.region":                     "%s (tableau)",
 }

@@ -29,8 +29,8 @@ func shotDir(t *testing.T) string {
 	return t.TempDir()
 }
 
-// pageHeight loads url at width px, checks that nothing is wider than the window, and returns the
-// document's height. With $AIGRID_SCREENSHOTS set, it writes the page there in parts 1,600 px tall
+// pageHeight loads url at width px, checks it with axe-core and that nothing is wider than the
+// window, and returns the document's height. With $AIGRID_SCREENSHOTS set, it writes the page there in parts 1,600 px tall
 // (name-width-partN.png) to look at.
 func pageHeight(t *testing.T, ctx context.Context, url, name string, width int64) int64 {
 	t.Helper()
@@ -38,6 +38,7 @@ func pageHeight(t *testing.T, ctx context.Context, url, name string, width int64
 	run(t, ctx, chromedp.EmulateViewport(width, 900), chromedp.Navigate(url), chromedp.WaitVisible("h1"),
 		chromedp.Evaluate(`document.documentElement.scrollHeight`, &h))
 	base := filepath.Join(shotDir(t), name+"-"+strconv.FormatInt(width, 10))
+	checkAxe(t, ctx, name+" at "+strconv.FormatInt(width, 10)+" px")
 	var wide []string
 	run(t, ctx, chromedp.Evaluate(`Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest('.table-wrap')).map(e => e.tagName + '.' + e.className).slice(0, 5)`, &wide))
 	if len(wide) > 0 {
