@@ -213,7 +213,6 @@ var en = map[string]string{
 	"step.none_apply":                "No question of this step applies to this system, given its profile and your answers.",
 	"step.save_next":                 "Save and continue",
 	"step.save_finish":               "Save and finish",
-	"step.save":                      "Save",
 	"step.save_prev":                 "Save and go back",
 	"step.save_leave":                "Save and leave",
 	"step.prev":                      "Previous step",
@@ -556,4 +555,5 @@ var en = map[string]string{
 	"assessment.delete.confirm_v":      "Delete “%s”, version %d?",
 	"assessments.overall":              "Overall score",
 	"table.region":                     "%s (table)",
+	"step.total_hint":                  "Only the questions that apply to this system count; some answers make further questions apply, so the total can grow.",
 }

@@ -213,7 +213,6 @@ var fr = map[string]string{
 	"step.none_apply":                "Aucune question de cette étape ne s’applique à ce système, compte tenu de son profil et de vos réponses.",
 	"step.save_next":                 "Enregistrer et continuer",
 	"step.save_finish":               "Enregistrer et terminer",
-	"step.save":                      "Enregistrer",
 	"step.save_prev":                 "Enregistrer et revenir",
 	"step.save_leave":                "Enregistrer et quitter",
 	"step.prev":                      "Étape précédente",
@@ -556,4 +555,5 @@ var fr = map[string]string{
 	"assessment.delete.confirm_v":      "Supprimer «\u00a0%s\u00a0», version %d\u00a0?",
 	"assessments.overall":              "Score global",
 	"table.region":                     "%s (tableau)",
+	"step.total_hint":                  "Seules les questions qui s’appliquent à ce système comptent\u00a0; certaines réponses en font apparaître d’autres, le total peut donc augmenter.",
 }

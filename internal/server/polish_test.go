@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"aigrid/internal/assessment"
 )
 
 // A member of one organisation lands on it after signing in; a member of several, on the list.
@@ -47,4 +49,32 @@ func TestReadableAuditDeleteAndList(t *testing.T) {
 	if !strings.Contains(body, "<strong>100</strong>/100 · 5 · Optimised") {
 		t.Errorf("list score: %.3000s", regexp.MustCompile(`(?s)data-testid="assessment-list".*?</table>`).FindString(body))
 	}
+}
+
+// "Save and continue" skips the steps where no question applies; "Save and leave" always leaves.
+func TestStepFlowSkipsEmptyStepsAndLeaves(t *testing.T) {
+	tm := newTeam(t)
+	id := tm.create(tm.editor, "Chatbot", fullProfile)
+	a, _ := tm.a.st.Assessment(context.Background(), tm.org.ID, id)
+	ov := assessment.Summarise(tm.a.s.qn, a.Profile, nil)
+	secs := tm.a.s.qn.Sections()
+	var from, want string
+	for i := 1; i+1 < len(secs) && from == ""; i++ {
+		if ov.Sections[secs[i].ID].Applicable == 0 && ov.Sections[secs[i-1].ID].Applicable > 0 {
+			from = secs[i-1].ID
+			for _, sec := range secs[i+1:] {
+				if ov.Sections[sec.ID].Applicable > 0 {
+					want = sec.ID
+					break
+				}
+			}
+		}
+	}
+	if from == "" || want == "" {
+		t.Fatal("the full profile leaves no step empty: pick another profile for this test")
+	}
+	resp, _ := tm.step(tm.editor, id, from, url.Values{}, "next")
+	wantRedirect(t, resp, tm.path("/a/"+id+"/s/"+want))
+	resp, _ = tm.step(tm.editor, id, "1.1", url.Values{}, "leave")
+	wantRedirect(t, resp, tm.path("/a/"+id+"/"))
 }
