@@ -556,4 +556,8 @@ var en = map[string]string{
 	"assessments.overall":              "Overall score",
 	"table.region":                     "%s (table)",
 	"step.total_hint":                  "Only the questions that apply to this system count; some answers make further questions apply, so the total can grow.",
+	"history.pages":                    "Pages of the history",
+	"history.newer":                    "Newer changes",
+	"history.older":                    "Older changes",
+	"history.page":                     "Page %d of %d (%d changes)",
 }

@@ -556,4 +556,8 @@ var fr = map[string]string{
 	"assessments.overall":              "Score global",
 	"table.region":                     "%s (tableau)",
 	"step.total_hint":                  "Seules les questions qui s’appliquent à ce système comptent\u00a0; certaines réponses en font apparaître d’autres, le total peut donc augmenter.",
+	"history.pages":                    "Pages de l’historique",
+	"history.newer":                    "Modifications plus récentes",
+	"history.older":                    "Modifications plus anciennes",
+	"history.page":                     "Page %d sur %d (%d modifications)",
 }

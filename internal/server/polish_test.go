@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -77,4 +78,28 @@ func TestStepFlowSkipsEmptyStepsAndLeaves(t *testing.T) {
 	wantRedirect(t, resp, tm.path("/a/"+id+"/s/"+want))
 	resp, _ = tm.step(tm.editor, id, "1.1", url.Values{}, "leave")
 	wantRedirect(t, resp, tm.path("/a/"+id+"/"))
+}
+
+// The history shows each question's text and is paged, 50 changes a page.
+func TestHistoryPagedWithQuestionText(t *testing.T) {
+	tm := newTeam(t)
+	id := tm.create(tm.editor, "CV screening", richProfile)
+	tm.complete(tm.editor, id)
+	changes, _ := tm.a.st.History(context.Background(), tm.org.ID, id, "")
+	pages := (len(changes) + 49) / 50
+	if pages < 2 {
+		t.Fatalf("only %d changes", len(changes))
+	}
+	rows := regexp.MustCompile(`<tr><td>`)
+	_, body := tm.viewer.get(tm.path("/a/" + id + "/history"))
+	if n := len(rows.FindAllString(body, -1)); n != 50 || !strings.Contains(body, `data-testid="pager"`) || !strings.Contains(body, `history?page=2"`) {
+		t.Fatalf("first page: %d rows", n)
+	}
+	if !strings.Contains(body, `class="history-question">`) {
+		t.Error("the history does not show the questions' text")
+	}
+	_, body = tm.viewer.get(tm.path("/a/" + id + "/history?page=" + strconv.Itoa(pages)))
+	if n := len(rows.FindAllString(body, -1)); n != len(changes)-(pages-1)*50 || strings.Contains(body, `rel="next"`) {
+		t.Fatalf("last page: %d rows", n)
+	}
 }
