@@ -560,4 +560,5 @@ var en = map[string]string{
 	"history.newer":                    "Newer changes",
 	"history.older":                    "Older changes",
 	"history.page":                     "Page %d of %d (%d changes)",
+	"members.name":                     "Name",
 }

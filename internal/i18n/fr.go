@@ -560,4 +560,5 @@ var fr = map[string]string{
 	"history.newer":                    "Modifications plus récentes",
 	"history.older":                    "Modifications plus anciennes",
 	"history.page":                     "Page %d sur %d (%d modifications)",
+	"members.name":                     "Nom",
 }

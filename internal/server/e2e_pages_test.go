@@ -76,6 +76,23 @@ func TestE2EResultsPage(t *testing.T) {
 			t.Errorf("the results page of a complete assessment is %d px tall at 1280 px, want at most 4,000", h)
 		}
 	}
+	// In French too: the same page, checked at both widths.
+	host := strings.TrimPrefix(tm.a.ts.URL, "http://")
+	run(t, ctx, network.SetCookie("aigrid_lang", "fr").WithDomain(host[:strings.LastIndex(host, ":")]).WithPath("/"))
+	for _, w := range []int64{1280, 390} {
+		h := pageHeight(t, ctx, results, "results-fr", w)
+		t.Logf("results page in French at %d px: %d px tall", w, h)
+		if w == 1280 && h > 4000 {
+			t.Errorf("the French results page is %d px tall at 1280 px, want at most 4,000", h)
+		}
+	}
+	var title string
+	run(t, ctx, chromedp.Text("h1", &title))
+	if title != "Résultats" {
+		t.Errorf("French results page heading %q", title)
+	}
+	run(t, ctx, network.SetCookie("aigrid_lang", "en").WithDomain(host[:strings.LastIndex(host, ":")]).WithPath("/"),
+		chromedp.EmulateViewport(1280, 900), chromedp.Navigate(results), chromedp.WaitVisible("h1"))
 	// Everything is reachable: a sheet's link in the table opens its details; a quick what-if shows
 	// the overall projection at the top.
 	var open bool
