@@ -11,8 +11,13 @@ run:
 	@$(GO) build -o bin/aigrid ./cmd/aigrid
 	exec bin/aigrid serve
 
+# axe-core for the end-to-end accessibility checks: test-only, pinned by its package-lock.json
+AXE := internal/server/testdata/axe/node_modules/axe-core/axe.min.js
+$(AXE): internal/server/testdata/axe/package-lock.json
+	cd internal/server/testdata/axe && npm ci --no-audit --no-fund
+
 ## test: every test, database and HTTP included, with the race detector, then a short fuzz run
-test:
+test: $(AXE)
 	$(GO) test -race -count=1 ./...
 	@$(MAKE) --no-print-directory fuzz-short
 

@@ -7,6 +7,9 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
 )
 
 // Lang is an interface language.
@@ -67,6 +70,25 @@ func T(lang Lang, key string, args ...any) string {
 func Has(key string) bool {
 	_, ok := en[key]
 	return ok
+}
+
+// N returns the message key in lang for the count n, in the plural form the language's rules (CLDR,
+// through golang.org/x/text/feature/plural) give n: the message key+".one" or key+".other". n is
+// the first argument of the format, args follow. French counts 0 and 1 as singular ("0 réponse"),
+// English only 1.
+func N(lang Lang, key string, n int, args ...any) string {
+	form := "other"
+	if plural.Cardinal.MatchPlural(lang.tag(), n, 0, 0, 0, 0) == plural.One {
+		form = "one"
+	}
+	return T(lang, key+"."+form, append([]any{n}, args...)...)
+}
+
+func (l Lang) tag() language.Tag {
+	if l == FR {
+		return language.French
+	}
+	return language.English
 }
 
 // FromRequest picks the language of a request: the visitor's saved choice, else the best match of

@@ -71,3 +71,20 @@ func TestCatalogsAreValidUTF8(t *testing.T) {
 		}
 	}
 }
+
+// TestPlural: N picks the plural form by the language's CLDR rules: French counts 0 and 1 as
+// singular, English only 1.
+func TestPlural(t *testing.T) {
+	for _, c := range []struct {
+		lang Lang
+		n    int
+		want string
+	}{
+		{EN, 0, "0 recommendations"}, {EN, 1, "1 recommendation"}, {EN, 2, "2 recommendations"},
+		{FR, 0, "0 recommandation"}, {FR, 1, "1 recommandation"}, {FR, 2, "2 recommandations"},
+	} {
+		if got := N(c.lang, "results.recs_count", c.n); got != c.want {
+			t.Errorf("N(%s, %d) = %q, want %q", c.lang, c.n, got, c.want)
+		}
+	}
+}

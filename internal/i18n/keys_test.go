@@ -296,9 +296,18 @@ func pattern(e ast.Expr) (string, bool) {
 // call is a call of i18n.T or of a T method (Globals.T): where, its key, and how many arguments
 // follow the key (-1 for args...).
 type call struct {
-	at   string
-	key  ast.Expr
-	args int
+	at     string
+	key    ast.Expr
+	args   int
+	plural bool // an N call: the key names a message per plural form (key.one, key.other)
+}
+
+// keys returns the catalogue keys a call with the literal key k uses.
+func (c call) keys(k string) []string {
+	if c.plural {
+		return []string{k + ".one", k + ".other"}
+	}
+	return []string{k}
 }
 
 func (s source) calls() []call {
@@ -311,17 +320,18 @@ func (s source) calls() []call {
 				return true
 			}
 			keyAt := -1
+			plural := false
 			switch fn := c.Fun.(type) {
 			case *ast.SelectorExpr:
-				if fn.Sel.Name == "T" {
-					keyAt = 0
+				if fn.Sel.Name == "T" || fn.Sel.Name == "N" {
+					keyAt, plural = 0, fn.Sel.Name == "N"
 					if x, ok := fn.X.(*ast.Ident); ok && x.Name == "i18n" {
 						keyAt = 1
 					}
 				}
 			case *ast.Ident:
-				if inI18n && fn.Name == "T" {
-					keyAt = 1
+				if inI18n && (fn.Name == "T" || fn.Name == "N") {
+					keyAt, plural = 1, fn.Name == "N"
 				}
 				if at, ok := keyFuncs[fn.Name]; ok {
 					keyAt = at
@@ -334,7 +344,7 @@ func (s source) calls() []call {
 			if c.Ellipsis.IsValid() {
 				args = -1
 			}
-			out = append(out, call{at: s.pos(c), key: c.Args[keyAt], args: args})
+			out = append(out, call{at: s.pos(c), key: c.Args[keyAt], args: args, plural: plural})
 			return true
 		})
 	}
@@ -582,10 +592,12 @@ func TestKeysExist(t *testing.T) {
 	literal := 0
 	for _, c := range src.calls() {
 		inCall[c.key] = true
-		if key, ok := stringLit(c.key); ok {
+		if k, ok := stringLit(c.key); ok {
 			literal++
-			if exists(c.at, key) {
-				checkArgs(c.at, key, c.args)
+			for _, key := range c.keys(k) {
+				if exists(c.at, key) {
+					checkArgs(c.at, key, c.args)
+				}
 			}
 			continue
 		}
@@ -615,6 +627,13 @@ func TestKeysExist(t *testing.T) {
 			continue
 		}
 		ast.Inspect(f, func(n ast.Node) bool {
+			// a map from codes to message keys ("login.failed": "audit.login.failed"): the code
+			// is not a key, its value is
+			if kv, ok := n.(*ast.KeyValueExpr); ok {
+				if v, ok := stringLit(kv.Value); ok && keyLike.MatchString(v) {
+					inCall[kv.Key] = true
+				}
+			}
 			if c, ok := n.(*ast.CallExpr); ok {
 				name := ""
 				switch fn := c.Fun.(type) {
@@ -677,7 +696,7 @@ func TestPercentHeadline(t *testing.T) {
 }
 
 // templCall is a T call with a literal key in a .templ file: its key, and what follows the key.
-var templCall = regexp.MustCompile(`\bT\("([^"]+)"\s*([,)])`)
+var templCall = regexp.MustCompile(`\b([TN])\("([^"]+)"\s*([,)])`)
 
 // TestTemplKeysExist reads the .templ sources themselves (TestKeysExist reads the code templ
 // generates from them), so that a key added to a template is checked even before templ generate.
@@ -695,14 +714,17 @@ func TestTemplKeysExist(t *testing.T) {
 			}
 			for _, m := range templCall.FindAllStringSubmatch(string(b), -1) {
 				n++
+				keys := call{plural: m[1] == "N"}.keys(m[2])
 				for lang, cat := range i18n.Catalogs {
-					msg, ok := cat[m[1]]
-					if !ok {
-						t.Errorf("%s: key %q is missing in %s", filepath.Base(path), m[1], lang)
-						continue
-					}
-					if v, err := parseVerbs(msg); err == nil && m[2] == ")" && v.count() > 0 {
-						t.Errorf("%s: T(%q) without arguments, but its %s message takes %d", filepath.Base(path), m[1], lang, v.count())
+					for _, key := range keys {
+						msg, ok := cat[key]
+						if !ok {
+							t.Errorf("%s: key %q is missing in %s", filepath.Base(path), key, lang)
+							continue
+						}
+						if v, err := parseVerbs(msg); err == nil && m[3] == ")" && v.count() > 0 {
+							t.Errorf("%s: T(%q) without arguments, but its %s message takes %d", filepath.Base(path), key, lang, v.count())
+						}
 					}
 				}
 			}

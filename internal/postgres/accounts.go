@@ -281,32 +281,60 @@ func (s *Store) AcceptInvitation(ctx context.Context, tokenHash []byte, userID s
 	var inv account.Invitation
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		var err error
-		inv, err = scanInvitation(tx.QueryRow(ctx, `SELECT `+invitationCols+invitationFrom+`
-			WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > now()
-			FOR UPDATE OF i`, tokenHash))
-		if errors.Is(err, pgx.ErrNoRows) {
-			return account.ErrInvalidToken
-		}
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE invitations SET accepted_at = now(), accepted_by = $2 WHERE id = $1`, inv.ID, userID); err != nil {
-			return err
-		}
-		tag, err := tx.Exec(ctx, `INSERT INTO memberships (organisation_id, user_id, role) VALUES ($1, $2, $3)
-			ON CONFLICT (organisation_id, user_id) DO NOTHING`, inv.Organisation.ID, userID, inv.Role)
-		if err == nil && tag.RowsAffected() == 0 {
-			return account.ErrAlreadyMember
-		}
+		inv, err = acceptInvitation(ctx, tx, tokenHash, userID)
 		return err
 	})
-	if errors.Is(err, account.ErrInvalidToken) {
-		return inv, err
-	}
-	if errors.Is(err, account.ErrAlreadyMember) {
+	if errors.Is(err, account.ErrInvalidToken) || errors.Is(err, account.ErrAlreadyMember) {
 		return inv, err
 	}
 	return inv, wrap("accept invitation", err)
+}
+
+// SignUpInvited creates a user and makes them a member of the organisation that invited them, in
+// one transaction: no organisation of their own. account.ErrInvalidToken when the invitation is not
+// valid, account.ErrEmailTaken when the address has an account (then nothing is written and the
+// invitation stays valid).
+func (s *Store) SignUpInvited(ctx context.Context, tokenHash []byte, email, name, passwordHash, lang string) (account.User, account.Invitation, error) {
+	var u account.User
+	var inv account.Invitation
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		var err error
+		u, err = scanUser(tx.QueryRow(ctx, `INSERT INTO users AS u (email, name, password_hash, lang)
+			VALUES ($1, $2, $3, $4) RETURNING `+userCols, NormaliseEmail(email), name, passwordHash, lang))
+		if err != nil {
+			return err
+		}
+		inv, err = acceptInvitation(ctx, tx, tokenHash, u.ID)
+		return err
+	})
+	if errors.Is(err, account.ErrInvalidToken) {
+		return u, inv, err
+	}
+	if err = wrap("sign up invited", err); errors.Is(err, ErrConflict) {
+		return u, inv, account.ErrEmailTaken
+	}
+	return u, inv, err
+}
+
+func acceptInvitation(ctx context.Context, tx pgx.Tx, tokenHash []byte, userID string) (account.Invitation, error) {
+	inv, err := scanInvitation(tx.QueryRow(ctx, `SELECT `+invitationCols+invitationFrom+`
+		WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > now()
+		FOR UPDATE OF i`, tokenHash))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return inv, account.ErrInvalidToken
+	}
+	if err != nil {
+		return inv, err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE invitations SET accepted_at = now(), accepted_by = $2 WHERE id = $1`, inv.ID, userID); err != nil {
+		return inv, err
+	}
+	tag, err := tx.Exec(ctx, `INSERT INTO memberships (organisation_id, user_id, role) VALUES ($1, $2, $3)
+		ON CONFLICT (organisation_id, user_id) DO NOTHING`, inv.Organisation.ID, userID, inv.Role)
+	if err == nil && tag.RowsAffected() == 0 {
+		return inv, account.ErrAlreadyMember
+	}
+	return inv, err
 }
 
 // RevokeInvitation withdraws a pending invitation of orgID.

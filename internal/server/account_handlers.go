@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"aigrid/internal/account"
+	"aigrid/internal/i18n"
 	"aigrid/internal/postgres"
 	"aigrid/web/components"
 	"aigrid/web/pages"
@@ -354,6 +355,59 @@ func (s *Server) acceptInvite(w http.ResponseWriter, r *http.Request) error {
 		s.audit(r, u.ID, inv.Organisation.ID, "invitation.accept", map[string]any{"role": inv.Role})
 		s.flash(w, r, "invite.accepted")
 	}
+	http.Redirect(w, r, "/o/"+inv.Organisation.ID+"/", http.StatusSeeOther)
+	return nil
+}
+
+// signupInvited creates an account from an invitation link: the new user joins the inviting
+// organisation (no organisation of their own), is signed in and lands on it. The invitation admits
+// them, so this works even while public sign-up is closed. An address that already has an account
+// is sent to sign in and accept, the invitation unused.
+func (s *Server) signupInvited(w http.ResponseWriter, r *http.Request) error {
+	token := chi.URLParam(r, "token")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	inv, err := s.st.InvitationByToken(r.Context(), postgres.TokenHash(token))
+	if errors.Is(err, account.ErrInvalidToken) {
+		s.render(w, r, http.StatusNotFound, pages.Invite(s.globals(w, r), pages.InviteView{Token: token}))
+		return nil
+	} else if err != nil {
+		return err
+	}
+	f := parseInvitedSignup(r)
+	view := pages.InviteView{Invitation: &inv, Token: token, Form: f}
+	if !f.Valid() {
+		s.render(w, r, http.StatusUnprocessableEntity, pages.Invite(s.globals(w, r), view))
+		return nil
+	}
+	if until, err := s.st.Attempt(r.Context(), postgres.Throttle{Key: "signup:" + clientIP(r), Policy: signupThrottle}); err != nil {
+		return err
+	} else if !until.IsZero() {
+		f.Fail("email", "login.throttled")
+		s.render(w, r, http.StatusTooManyRequests, pages.Invite(s.globals(w, r), view))
+		return nil
+	}
+	hash, err := account.HashPassword(r.Context(), f.Get("password"))
+	if err != nil {
+		return err
+	}
+	u, inv, err := s.st.SignUpInvited(r.Context(), postgres.TokenHash(token), f.Get("email"), f.Get("name"), hash, string(i18n.FromRequest(r)))
+	switch {
+	case errors.Is(err, account.ErrInvalidToken): // used or revoked meanwhile
+		s.render(w, r, http.StatusNotFound, pages.Invite(s.globals(w, r), pages.InviteView{Token: token}))
+		return nil
+	case errors.Is(err, account.ErrEmailTaken):
+		s.audit(r, "", "", "signup.duplicate", nil)
+		s.flash(w, r, "invite.has_account")
+		http.Redirect(w, r, "/login?next=/invite/"+token, http.StatusSeeOther)
+		return nil
+	case err != nil:
+		return err
+	}
+	if err := s.signIn(w, r, u.ID); err != nil {
+		return err
+	}
+	s.audit(r, u.ID, inv.Organisation.ID, "invitation.accept", map[string]any{"role": inv.Role, "signup": true})
+	s.flash(w, r, "invite.accepted")
 	http.Redirect(w, r, "/o/"+inv.Organisation.ID+"/", http.StatusSeeOther)
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -211,7 +212,12 @@ func (s *Server) renderOverview(w http.ResponseWriter, r *http.Request, status i
 	ov := assessment.Summarise(s.qn, a.Profile, answers)
 	v := pages.OverviewView{
 		Questionnaire: s.qn, Assessment: a, Overview: ov, Continue: s.assessmentPath(r, a.ID, "/s/"+s.resumeAt(ov, pos)),
-		Transitions: assessment.Available(a.Status, m.Role), Events: events, Form: f,
+		Transitions: assessment.Available(a.Status, m.Role), Events: events, Form: f, DontKnow: map[string]bool{},
+	}
+	for id, ans := range answers {
+		if q := s.qn.Question(id); q != nil && ov.Visible[id] && slices.Contains(ans.Values, questionnaire.OptionDontKnow) {
+			v.DontKnow[q.Section.ID] = true
+		}
 	}
 	if v.SelfApproval, err = s.selfApproval(r, a, v.Transitions); err != nil {
 		return err
@@ -318,6 +324,9 @@ func (s *Server) showReview(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// historyPage is how many changes a page of the history shows.
+const historyPage = 50
+
 func (s *Server) showHistory(w http.ResponseWriter, r *http.Request) error {
 	m := currentMembership(r)
 	a, err := s.currentAssessment(r)
@@ -333,7 +342,12 @@ func (s *Server) showHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, pages.History(s.globals(w, r), pages.HistoryView{Questionnaire: s.qn, Assessment: a, Changes: changes, Question: q}))
+	v := pages.HistoryView{Questionnaire: s.qn, Assessment: a, Question: q, Total: len(changes)}
+	v.Pages = max(1, (len(changes)+historyPage-1)/historyPage)
+	v.Page, _ = strconv.Atoi(r.URL.Query().Get("page"))
+	v.Page = min(max(v.Page, 1), v.Pages)
+	v.Changes = changes[(v.Page-1)*historyPage : min(v.Page*historyPage, len(changes))]
+	s.render(w, r, http.StatusOK, pages.History(s.globals(w, r), v))
 	return nil
 }
 

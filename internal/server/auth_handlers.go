@@ -178,6 +178,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.audit(r, u.ID, "", "login", nil)
+	if r.PostFormValue("next") == "" {
+		// a member of one organisation goes straight to it, not through the list
+		if ms, err := s.st.Memberships(r.Context(), u.ID); err != nil {
+			return err
+		} else if len(ms) == 1 {
+			next = "/o/" + ms[0].Organisation.ID + "/"
+		}
+	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }

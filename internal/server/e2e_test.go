@@ -32,8 +32,8 @@ func browser(t *testing.T, c *client) context.Context {
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	u, _ := url.Parse(c.a.ts.URL)
 	ck := c.cookie(sessionCookie)
-	if ck == nil {
-		return ctx // an anonymous visitor
+	if ck == nil { // a visitor who is not signed in
+		return ctx
 	}
 	if err := chromedp.Run(ctx, network.SetCookie(sessionCookie, ck.Value).WithDomain(u.Hostname()).WithPath("/").WithHTTPOnly(true)); err != nil {
 		t.Fatal(err)

@@ -70,6 +70,16 @@ func parseSignup(r *http.Request) *components.Form {
 	return f
 }
 
+// parseInvitedSignup validates the sign-up form of an invitation: no organisation, the invitation
+// gives one.
+func parseInvitedSignup(r *http.Request) *components.Form {
+	f := formFrom(r, "name", "email", "password")
+	requireText(f, "name", "field.name.missing", 200)
+	checkEmail(f, "email", true)
+	checkNewPassword(f, "password", f.Get("email"), f.Get("name"))
+	return f
+}
+
 // parseLogin validates the sign-in form.
 func parseLogin(r *http.Request) *components.Form {
 	f := formFrom(r, "email", "password")

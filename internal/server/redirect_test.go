@@ -78,14 +78,18 @@ func sameOrigin(t *testing.T, base, location string) {
 func TestNoOpenRedirect(t *testing.T) {
 	a := newApp(t)
 	u := a.mustUser("owner@example.org", "Owner")
-	a.mustOrg(u, "Org")
+	org := a.mustOrg(u, "Org")
 	for _, next := range openRedirects {
 		c := a.client()
 		resp, body := c.post("/login", url.Values{"email": {u.Email}, "password": {testPassword}, "next": {next}})
 		wantStatus(t, resp, body, http.StatusSeeOther)
 		sameOrigin(t, a.ts.URL, resp.Header.Get("Location"))
-		if loc := resp.Header.Get("Location"); loc != "/orgs" {
-			t.Errorf("login next=%q → %q, want /orgs", next, loc)
+		want := "/orgs"
+		if next == "" { // no target: a member of one organisation goes to it
+			want = "/o/" + org.ID + "/"
+		}
+		if loc := resp.Header.Get("Location"); loc != want {
+			t.Errorf("login next=%q → %q, want %s", next, loc, want)
 		}
 
 		// Signed in already: GET /login?next=… redirects at once. The raw query is escaped the

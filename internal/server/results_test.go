@@ -19,13 +19,17 @@ func TestResultsExplanationAndWhatIf(t *testing.T) {
 	resp, body := tm.viewer.get(tm.path("/a/" + id + "/results"))
 	wantStatus(t, resp, body, 200)
 	for _, want := range []string{`data-testid="overall"`, `data-testid="sheet-scores"`, `data-testid="radar"`, `role="img"`,
-		`data-testid="blocking"`, "q1.2.1", "Level capped", "this answer costs", `name="adopt" value="q1.2.1"`, "Provisional"} {
+		`data-testid="blocking"`, "q1.2.1", "Level capped", "1 legal obligation not met", "q1.2.1 costs", `name="adopt" value="q1.2.1"`, "Provisional",
+		// the radar's axes carry the sheets' names; the top gaps and the costs link to their questions
+		`dy="0">1. Asking the</tspan>`, `data-testid="top-gaps"`, `/s/1.2#q-q1-2-1"`,
+		// the slot for more sections about the assessment
+		`data-testid="more"`, `data-testid="plan"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("results page lacks %q", want)
 		}
 	}
 	// Sheet 1: weights decide the exact score; it is below 100 and above 0, and the level is capped.
-	row := regexp.MustCompile(`(?s)<th scope="row">1\. .*?</tr>`).FindString(body)
+	row := regexp.MustCompile(`(?s)<th scope="row"><a href="#sheet-1">1\. .*?</tr>`).FindString(body)
 	if !strings.Contains(row, "capped") || strings.Contains(row, "<td>–") {
 		t.Fatalf("sheet 1 row: %s", row)
 	}
@@ -39,6 +43,14 @@ func TestResultsExplanationAndWhatIf(t *testing.T) {
 	}
 	if !strings.Contains(body, `value="q1.2.1" checked`) {
 		t.Fatal("the ticked recommendation is not kept")
+	}
+	// the overall projection is at the top, with a way back
+	overall := regexp.MustCompile(`(?s)data-testid="projected-overall">.*?</div>`).FindString(body)
+	if !strings.Contains(overall, "If the 1 ticked practice were in place") || !strings.Contains(overall, `/results"`) {
+		t.Fatalf("projected overall: %s", overall)
+	}
+	if strings.Index(body, `data-testid="projected-overall"`) > strings.Index(body, `data-testid="sheet-scores"`) {
+		t.Fatal("the overall projection is not at the top")
 	}
 	resp, body = tm.viewer.get(tm.path("/a/" + id + "/results"))
 	wantStatus(t, resp, body, 200)
@@ -82,7 +94,7 @@ func TestCompareVersions(t *testing.T) {
 	if d := regexp.MustCompile(`data-testid="delta-1">([^<]*)<`).FindStringSubmatch(body); d == nil || d[1] != "+100" {
 		t.Fatalf("sheet 1 delta: %v", d)
 	}
-	if !strings.Contains(body, "1 answers differ") || !strings.Contains(body, "Not in place") || !strings.Contains(body, "In place") {
+	if !strings.Contains(body, "1 answer differs") || !strings.Contains(body, "Not in place") || !strings.Contains(body, "In place") {
 		t.Fatal("the changed answer is not listed")
 	}
 	// Another organisation's assessment cannot be compared with.

@@ -52,6 +52,7 @@ func (s *Server) routes() http.Handler {
 		s.route(r, "POST", "/password/reset/{token}", public, s.resetPassword)
 		s.route(r, "GET", "/invite/{token}", public, s.showInvite)
 		s.route(r, "POST", "/invite/{token}", signedIn, s.acceptInvite)
+		s.route(r, "POST", "/invite/{token}/signup", public, s.signupInvited)
 
 		s.route(r, "GET", "/account", signedIn, s.showAccount)
 		s.route(r, "POST", "/account/profile", signedIn, s.updateProfile)

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -47,22 +48,30 @@ func (s *Server) loadStep(r *http.Request) (stepContext, error) {
 func (s *Server) stepView(r *http.Request, sc stepContext) pages.StepView {
 	v := pages.StepView{Questionnaire: s.qn, Assessment: sc.a, Overview: sc.ov, Section: sc.sec, Errors: components.NewForm(),
 		Editable: sc.a.Status.Editable() && sc.a.ArchivedAt == nil && currentMembership(r).Role.Can(account.PermEdit)}
-	secs := s.qn.Sections()
-	for i, x := range secs {
-		if x == sc.sec {
-			if i > 0 {
-				v.Prev = secs[i-1]
-			}
-			if i+1 < len(secs) {
-				v.Next = secs[i+1]
-			}
-		}
-	}
+	v.Prev, v.Next = s.neighbours(sc.ov, sc.sec)
 	for _, q := range sc.ov.VisibleQuestions(sc.sec) {
 		a := sc.answers[q.ID]
 		v.Questions = append(v.Questions, pages.QuestionView{Q: q, Answer: a, Revision: a.Revision, Base: a.Digest()})
 	}
 	return v
+}
+
+// neighbours returns the steps before and after sec that have a question applying to the
+// assessment: steps where nothing applies are skipped.
+func (s *Server) neighbours(ov assessment.Overview, sec *questionnaire.Section) (prev, next *questionnaire.Section) {
+	secs := s.qn.Sections()
+	i := slices.Index(secs, sec)
+	for j := i - 1; j >= 0 && prev == nil; j-- {
+		if ov.Sections[secs[j].ID].Applicable > 0 {
+			prev = secs[j]
+		}
+	}
+	for j := i + 1; j < len(secs) && next == nil; j++ {
+		if ov.Sections[secs[j].ID].Applicable > 0 {
+			next = secs[j]
+		}
+	}
+	return prev, next
 }
 
 // showStep shows one step and remembers it as where the user left off: a write only when the user
@@ -302,19 +311,24 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 		return writeJSON(w, status, out)
 	}
 	// New questions may now apply in this step (an answer switched them on): stay to show them.
+	// "Save and leave" always leaves (the overview shows what is left); otherwise, stay to show them.
 	newOv := assessment.Summarise(s.qn, sc.a.Profile, after)
 	appeared := len(newOv.VisibleQuestions(sc.sec)) > len(visible)
+	prev, next := s.neighbours(newOv, sc.sec) // answers can make later steps apply, or empty them
 	target := s.assessmentPath(r, sc.a.ID, "/s/"+sc.sec.ID)
 	switch action := r.PostFormValue("action"); {
-	case appeared:
-		s.flash(w, r, "step.more_questions")
-	case action == "next" && v.Next != nil:
-		target = s.assessmentPath(r, sc.a.ID, "/s/"+v.Next.ID)
-	case action == "next" || action == "leave":
+	case action == "leave":
 		s.flash(w, r, "step.saved")
 		target = s.assessmentPath(r, sc.a.ID, "/")
-	case action == "prev" && v.Prev != nil:
-		target = s.assessmentPath(r, sc.a.ID, "/s/"+v.Prev.ID)
+	case appeared:
+		s.flash(w, r, "step.more_questions")
+	case action == "next" && next != nil:
+		target = s.assessmentPath(r, sc.a.ID, "/s/"+next.ID)
+	case action == "next":
+		s.flash(w, r, "step.saved")
+		target = s.assessmentPath(r, sc.a.ID, "/")
+	case action == "prev" && prev != nil:
+		target = s.assessmentPath(r, sc.a.ID, "/s/"+prev.ID)
 	default:
 		s.flash(w, r, "step.saved")
 	}

@@ -35,6 +35,9 @@ func (g *Globals) OrgPath(rest string) string {
 // T translates an interface message.
 func (g *Globals) T(key string, args ...any) string { return i18n.T(g.Lang, key, args...) }
 
+// N translates an interface message for a count n, in the plural form n takes (i18n.N).
+func (g *Globals) N(key string, n int, args ...any) string { return i18n.N(g.Lang, key, n, args...) }
+
 // CL is the content language matching the interface language.
 func (g *Globals) CL() questionnaire.Lang { return questionnaire.Lang(g.Lang) }
 

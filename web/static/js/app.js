@@ -153,3 +153,17 @@
     }
   });
 })();
+
+// A link to a collapsed section (the results' sheets) opens it.
+(function () {
+  "use strict";
+  function openTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var el = id && document.getElementById(id);
+    for (; el; el = el.parentElement) {
+      if (el.tagName === "DETAILS") { el.open = true; }
+    }
+  }
+  window.addEventListener("hashchange", openTarget);
+  openTarget();
+})();
