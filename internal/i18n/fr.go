@@ -500,11 +500,11 @@ var fr = map[string]string{
 	"org.require_two_factor.self_first": "Activez d’abord la connexion en deux étapes pour votre propre compte, sur la page de votre compte : sinon ce réglage vous bloquerait.",
 	// single sign-on
 	"sso.button":           "Se connecter avec %s",
-	"sso.or":               "ou avec votre adresse électronique et votre mot de passe",
+	"sso.or":               "ou avec votre adresse e-mail et votre mot de passe",
 	"sso.expired":          "L’authentification unique n’a pas abouti à temps, ou a été commencée dans un autre navigateur. Veuillez réessayer.",
 	"sso.refused":          "L’authentification unique a échoué : le fournisseur l’a refusée ou sa réponse n’a pas pu être vérifiée. Réessayez, ou contactez votre administrateur.",
-	"sso.domain":           "Votre adresse électronique ne fait pas partie de celles que cette instance d’aigrid accepte pour l’authentification unique. Contactez votre administrateur.",
-	"sso.unverified":       "Votre fournisseur n’a pas confirmé votre adresse électronique : aigrid ne peut donc ni créer ni associer de compte pour elle. Contactez votre administrateur.",
+	"sso.domain":           "Votre adresse e-mail ne fait pas partie de celles que cette instance d’aigrid accepte pour l’authentification unique. Contactez votre administrateur.",
+	"sso.unverified":       "Votre fournisseur n’a pas confirmé votre adresse e-mail : aigrid ne peut donc ni créer ni associer de compte pour elle. Contactez votre administrateur.",
 	"sso.required":         "Votre organisation exige l’authentification unique : utilisez le bouton de connexion unique ci-dessus.",
 	"sso.link.title":       "Associer votre compte",
 	"sso.link.lead":        "Un compte aigrid utilise déjà l’adresse %s. Saisissez une fois son mot de passe pour l’associer à %s ; ensuite, l’authentification unique l’ouvrira directement.",
@@ -601,7 +601,7 @@ var fr = map[string]string{
 	"org.join_domain.hint":                "Par exemple exemple.fr : toute personne qui se connecte chez le fournisseur avec une adresse vérifiée de ce domaine devient membre. Seul votre propre domaine est accepté, et une seule organisation par domaine. Laissez vide pour n’admettre des membres que sur invitation.",
 	"org.join_role":                       "Leur rôle",
 	"org.join_role.invalid":               "Choisissez lecteur, relecteur ou éditeur.",
-	"org.join_domain.not_own":             "Seul le domaine de votre propre adresse électronique peut être ouvert à l’authentification unique.",
+	"org.join_domain.not_own":             "Seul le domaine de votre propre adresse e-mail peut être ouvert à l’authentification unique.",
 	"org.join_domain.taken":               "Une autre organisation admet déjà ce domaine.",
 	// exports
 	"export.col.updated_by":         "Dernière réponse par",

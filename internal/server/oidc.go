@@ -176,6 +176,7 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) error {
 		Name          string `json:"name"`
 		GivenName     string `json:"given_name"`
 		FamilyName    string `json:"family_name"`
+		UsualName     string `json:"usual_name"` // ProConnect's family name
 	}
 	if err := idt.Claims(&claims); err != nil {
 		return fail("unreadable claims", "sso.refused")
@@ -196,7 +197,11 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) error {
 	id := ssoIdentity{issuer: idt.Issuer, subject: idt.Subject, email: postgres.NormaliseEmail(claims.Email), name: strings.TrimSpace(claims.Name),
 		rawIDToken: raw, emailVerified: claims.EmailVerified != nil && *claims.EmailVerified, orgValues: claimStrings(all[orgClaim])}
 	if id.name == "" {
-		id.name = strings.TrimSpace(claims.GivenName + " " + claims.FamilyName)
+		family := claims.FamilyName
+		if family == "" {
+			family = claims.UsualName
+		}
+		id.name = strings.TrimSpace(claims.GivenName + " " + family)
 	}
 	if id.name == "" {
 		id.name, _, _ = strings.Cut(id.email, "@")
