@@ -22,7 +22,7 @@ test: $(AXE)
 	@$(MAKE) --no-print-directory fuzz-short
 
 # fuzz targets: package and name (seed corpora are in the tests; findings go to testdata/fuzz)
-FUZZ_TARGETS := internal/server:FuzzStepSave internal/server:FuzzForms internal/server:FuzzCleanText internal/questionnaire:FuzzLoad
+FUZZ_TARGETS := internal/server:FuzzStepSave internal/server:FuzzForms internal/server:FuzzCleanText internal/questionnaire:FuzzLoad internal/export:FuzzImport
 FUZZTIME ?= 10m
 
 ## fuzz-short: each fuzz target for 5 seconds (part of make test)
