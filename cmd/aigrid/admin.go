@@ -94,10 +94,7 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 			return usageError(adminUsage)
 		}
 		run = func(st *postgres.Store) error {
-			u, _, err := st.UserByEmail(ctx, *email)
-			if errors.Is(err, postgres.ErrNotFound) {
-				return fmt.Errorf("no user with the e-mail address %s", *email)
-			}
+			u, err := existingUser(ctx, st, *email)
 			if err != nil {
 				return err
 			}
@@ -120,10 +117,7 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 			return usageError(adminUsage)
 		}
 		run = func(st *postgres.Store) error {
-			u, _, err := st.UserByEmail(ctx, *email)
-			if errors.Is(err, postgres.ErrNotFound) {
-				return fmt.Errorf("no user with the e-mail address %s", *email)
-			}
+			u, err := existingUser(ctx, st, *email)
 			if err != nil {
 				return err
 			}
@@ -200,3 +194,12 @@ func passwordMessage(err error) string {
 const resetLinkTTL = time.Hour
 
 func randomToken() string { return rand.Text() + rand.Text() }
+
+// existingUser finds the user an admin command names, with a clear error when there is none.
+func existingUser(ctx context.Context, st *postgres.Store, email string) (account.User, error) {
+	u, _, err := st.UserByEmail(ctx, email)
+	if errors.Is(err, postgres.ErrNotFound) {
+		return u, fmt.Errorf("no user with the e-mail address %s", email)
+	}
+	return u, err
+}

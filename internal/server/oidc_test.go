@@ -133,6 +133,23 @@ func follow(t *testing.T, c *client, resp *http.Response, body string) (*http.Re
 	return resp, body, at
 }
 
+// providerLogin follows resp to the provider's login form, fills it in as user and returns the
+// provider's answer and the URL it came from.
+func providerLogin(t *testing.T, c *client, resp *http.Response, body, user string) (*http.Response, string, *url.URL) {
+	t.Helper()
+	_, body, at := follow(t, c, resp, body)
+	m := opAuthRequestRe.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no login form at the provider (%s): %.500s", at, body)
+	}
+	form := url.Values{"id": {m[1]}, "username": {user}, "password": {"provider password"}}
+	loginURL, _ := at.Parse("/login/username")
+	req, _ := http.NewRequest("POST", loginURL.String(), strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, body = c.do(req)
+	return resp, body, req.URL
+}
+
 // ssoSignIn goes through the provider's login form as user and returns aigrid's final answer
 // (the redirect of a successful sign-in is not followed).
 func (e *ssoEnv) ssoSignIn(c *client, user, next string) (*http.Response, string) {
@@ -148,18 +165,8 @@ func (e *ssoEnv) ssoSignIn(c *client, user, next string) (*http.Response, string
 			t.Fatalf("authorization request without %s: %s", p, loc)
 		}
 	}
-	_, body, at := follow(t, c, resp, body)
-	m := opAuthRequestRe.FindStringSubmatch(body)
-	if m == nil {
-		t.Fatalf("no login form at the provider (%s): %.500s", at, body)
-	}
-	form := url.Values{"id": {m[1]}, "username": {user}, "password": {"provider password"}}
-	loginURL, _ := at.Parse("/login/username")
-	req, _ := http.NewRequest("POST", loginURL.String(), strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, body = c.do(req)
+	resp, body, at := providerLogin(t, c, resp, body, user)
 	// provider → its callback → aigrid's callback; stop at aigrid's answer
-	at = req.URL
 	for resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		next, _ := at.Parse(resp.Header.Get("Location"))
 		if next.Host == e.ts.Listener.Addr().String() && next.Path != "/login/sso/callback" {
@@ -654,17 +661,7 @@ func (e *ssoEnv) idTokenFor(t *testing.T, user string) string {
 	c := e.client()
 	req, _ := http.NewRequest("GET", conf.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier)), nil)
 	resp, body := c.do(req)
-	_, body, at := follow(t, c, resp, body)
-	m := opAuthRequestRe.FindStringSubmatch(body)
-	if m == nil {
-		t.Fatalf("no login form: %.300s", body)
-	}
-	loginURL, _ := at.Parse("/login/username")
-	form := url.Values{"id": {m[1]}, "username": {user}, "password": {"provider password"}}
-	req, _ = http.NewRequest("POST", loginURL.String(), strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, _ = c.do(req)
-	at = req.URL
+	resp, _, at := providerLogin(t, c, resp, body, user)
 	for resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		next, _ := at.Parse(resp.Header.Get("Location"))
 		if code := next.Query().Get("code"); next.Port() == "9" && code != "" {
