@@ -1,6 +1,11 @@
 package assessment
 
-import "time"
+import (
+	"strings"
+	"time"
+
+	"aigrid/internal/questionnaire"
+)
 
 // ActionStatus is where an action of the plan stands.
 type ActionStatus string
@@ -74,4 +79,25 @@ func Summary(actions []Action, now time.Time) PlanSummary {
 		}
 	}
 	return s
+}
+
+// TitleIn is the action's title in lang. An action made from a recommendation without a title of
+// its own shows the recommendation's text; so does one whose title is that text in another
+// language (the title the form filled in when the action was created), so that a colleague
+// reading in French sees a French title for an action created in English.
+func (a Action) TitleIn(qn *questionnaire.Questionnaire, lang questionnaire.Lang) string {
+	q := qn.Question(a.QuestionID)
+	if q == nil || q.Recommendation == nil {
+		return a.Title
+	}
+	def := func(l questionnaire.Lang) string { return strings.TrimSuffix(q.Recommendation.Text.In(l), ".") }
+	if a.Title == "" {
+		return def(lang)
+	}
+	for _, l := range []questionnaire.Lang{questionnaire.EN, questionnaire.FR} {
+		if a.Title == def(l) {
+			return def(lang)
+		}
+	}
+	return a.Title
 }

@@ -1102,3 +1102,37 @@ func TestValidateFrenchThousands(t *testing.T) {
 		t.Fatalf("Validate(1\u202f200) = %v, %q", got.Values, msg)
 	}
 }
+
+// An action titled with its recommendation's text reads in the reader's language; a title of the
+// user's own stays as typed.
+func TestActionTitleIn(t *testing.T) {
+	qn := shipped(t)
+	var q *questionnaire.Question
+	for _, x := range qn.Questions() {
+		if x.Recommendation != nil {
+			q = x
+			break
+		}
+	}
+	en := strings.TrimSuffix(q.Recommendation.Text.In(questionnaire.EN), ".")
+	fr := strings.TrimSuffix(q.Recommendation.Text.In(questionnaire.FR), ".")
+	if en == fr {
+		t.Fatal("the test needs a recommendation whose texts differ")
+	}
+	for _, title := range []string{"", en, fr} {
+		a := assessment.Action{QuestionID: q.ID, Title: title}
+		if got := a.TitleIn(qn, questionnaire.FR); got != fr {
+			t.Errorf("title %q read in French: %q", title, got)
+		}
+		if got := a.TitleIn(qn, questionnaire.EN); got != en {
+			t.Errorf("title %q read in English: %q", title, got)
+		}
+	}
+	own := assessment.Action{QuestionID: q.ID, Title: "Ask the supplier for its model card"}
+	if own.TitleIn(qn, questionnaire.FR) != own.Title {
+		t.Error("a title of the user's own was replaced")
+	}
+	if (assessment.Action{QuestionID: "screening:dpia", Title: "Carry out a DPIA"}).TitleIn(qn, questionnaire.FR) != "Carry out a DPIA" {
+		t.Error("an action without a recommendation lost its title")
+	}
+}

@@ -275,7 +275,7 @@ func Build(e Assessment) *Model {
 		m.Recommendations = append(m.Recommendations, x)
 	}
 	for _, x := range e.Actions {
-		title := x.Title
+		title := x.TitleIn(qn, lang)
 		if title == "" {
 			if q := byID[x.QuestionID]; q != nil && q.Recommendation != "" {
 				title = q.Recommendation
