@@ -730,4 +730,9 @@ var en = map[string]string{
 	"history.older":                    "Older changes",
 	"history.page":                     "Page %d of %d (%d changes)",
 	"members.name":                     "Name",
+	// exports (admin results)
+	"admin.export.jsonl":     "Download the results of every assessment (JSON Lines)",
+	"admin.export.org":       "Results",
+	"admin.export.org.csv":   "Results of %s (CSV)",
+	"admin.export.org.jsonl": "Results of %s (JSON Lines)",
 }
