@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/xuri/excelize/v2"
 
 	"aigrid/content"
 	"aigrid/internal/assessment"
@@ -166,6 +167,21 @@ func TestExportAllCommand(t *testing.T) {
 		!bytes.Contains(b, []byte("'=Clinique")) || !bytes.Contains(b, []byte(ids[orgs[0]])) || !bytes.Contains(b, []byte(ids[orgs[1]])) {
 		t.Errorf("csv: %v\n%s", err, b)
 	}
+	// XLSX to a file: the workbook read back.
+	out = filepath.Join(dir, "all.xlsx")
+	if err := run(ctx, []string{"export", "--all", "--organisation", orgs[0], "--format", "xlsx", "--out", out}, env, nil, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	book, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := book.GetRows("results")
+	book.Close()
+	if err != nil || len(rows) != 2 || rows[1][0] != "Hôpital Nord" || rows[1][1] != ids[orgs[0]] {
+		t.Errorf("xlsx: %v %q", err, rows)
+	}
+
 	// JSON Lines to standard output, every line an object; --organisation keeps one.
 	for _, c := range []struct {
 		args []string

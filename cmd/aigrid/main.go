@@ -74,7 +74,7 @@ const usage = `usage:
                                   site administration (aigrid admin for details)
   aigrid export --assessment ID --format pdf|xlsx|csv|json [--lang fr|en] --out FILE
                                   write an assessment (aigrid export for details)
-  aigrid export --all [--organisation ID] --format csv|jsonl --out FILE
+  aigrid export --all [--organisation ID] --format csv|jsonl|xlsx --out FILE
                                   write the scores of every assessment, streamed
   aigrid import --organisation ID FILE
                                   create an assessment from a JSON export

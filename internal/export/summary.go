@@ -36,6 +36,8 @@ var summaryFormats = []SummaryFormat{
 		New: func(w io.Writer, sheets []*questionnaire.Sheet) SummaryWriter { return NewSummaryCSV(w, sheets) }},
 	{Name: "jsonl", Ext: "jsonl", ContentType: "application/jsonl; charset=utf-8",
 		New: func(w io.Writer, sheets []*questionnaire.Sheet) SummaryWriter { return NewSummaryJSONL(w, sheets) }},
+	{Name: "xlsx", Ext: "xlsx", ContentType: xlsxFormat.ContentType,
+		New: func(w io.Writer, sheets []*questionnaire.Sheet) SummaryWriter { return NewSummaryXLSX(w, sheets) }},
 }
 
 // SummaryFormats lists the results export formats.

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"aigrid/internal/export"
 )
 
@@ -91,5 +93,75 @@ func TestSummaryJSONL(t *testing.T) {
 	// nothing scored: null scores
 	if !strings.Contains(lines[1], `"overall":{"score":null,"level":0,"completion":0}`) {
 		t.Errorf("unscored line: %s", lines[1])
+	}
+}
+
+// The streamed results workbook, read back with excelize, has the CSV's values: numbers as
+// numbers, the date as a date, text never a formula.
+func TestSummaryXLSX(t *testing.T) {
+	f := fixture(t)
+	list := []export.Summary{{Organisation: "=Acme", Assessment: f.Assessment, Report: f.Report}, {Organisation: "Other"}}
+	var xb, cb bytes.Buffer
+	for _, x := range []struct {
+		name string
+		buf  *bytes.Buffer
+	}{{"xlsx", &xb}, {"csv", &cb}} {
+		format, ok := export.LookupSummary(x.name)
+		if !ok {
+			t.Fatal(x.name)
+		}
+		sw := format.New(x.buf, f.Questionnaire.Sheets)
+		for _, s := range list {
+			sw.Write(s)
+		}
+		if err := sw.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(cb.String(), "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	book, err := excelize.OpenReader(&xb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer book.Close()
+	rows, err := book.GetRows("results", excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || strings.Join(rows[0], ",") != strings.Join(recs[0], ",") {
+		t.Fatalf("rows %q\nheader %q", rows, recs[0])
+	}
+	for i, row := range rows[1:] {
+		for j, v := range row {
+			want := recs[i+1][j]
+			switch {
+			case j == 6: // a date: its serial number
+				d, err := book.GetCellValue("results", fmt.Sprintf("G%d", i+2))
+				if err != nil || !strings.HasPrefix(want, strings.ReplaceAll(strings.Fields(d + " x")[0], "/", "-")) && want != "" {
+					t.Errorf("row %d date %q, csv %q", i, d, want)
+				}
+			case strings.Contains(want, "."): // a number formatted by the CSV
+				var x float64
+				fmt.Sscan(v, &x)
+				if fmt.Sprintf("%.*f", len(want)-strings.Index(want, ".")-1, x) != want {
+					t.Errorf("row %d col %s: %q, csv %q", i, rows[0][j], v, want)
+				}
+			case v != want:
+				t.Errorf("row %d col %s: %q, csv %q", i, rows[0][j], v, want)
+			}
+		}
+	}
+	// a number cell has no type attribute (or "n"); text is a string
+	if typ, _ := book.GetCellType("results", "H2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+		t.Errorf("overall score cell type %v, want a number", typ)
+	}
+	if typ, _ := book.GetCellType("results", "A2"); typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString {
+		t.Errorf("organisation cell type %v, want text", typ)
+	}
+	if formula, _ := book.GetCellFormula("results", "A2"); formula != "" {
+		t.Errorf("a formula: %q", formula)
 	}
 }

@@ -735,4 +735,6 @@ var en = map[string]string{
 	"admin.export.org":       "Results",
 	"admin.export.org.csv":   "Results of %s (CSV)",
 	"admin.export.org.jsonl": "Results of %s (JSON Lines)",
+	"admin.export.xlsx":      "Download the results of every assessment (XLSX)",
+	"admin.export.org.xlsx":  "Results of %s (XLSX)",
 }

@@ -735,4 +735,6 @@ var fr = map[string]string{
 	"admin.export.org":       "Résultats",
 	"admin.export.org.csv":   "Résultats de %s (CSV)",
 	"admin.export.org.jsonl": "Résultats de %s (JSON Lines)",
+	"admin.export.xlsx":      "Télécharger les résultats de toutes les évaluations (XLSX)",
+	"admin.export.org.xlsx":  "Résultats de %s (XLSX)",
 }

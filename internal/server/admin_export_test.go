@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"aigrid/internal/assessment"
 	"aigrid/internal/questionnaire"
 )
@@ -35,7 +37,7 @@ func TestAdminResultsExports(t *testing.T) {
 
 	// The admin page links to both formats, for the instance and for each organisation.
 	_, body := ac.get("/admin")
-	for _, href := range []string{"/admin/export.csv", "/admin/export.jsonl", "/admin/export.jsonl?organisation=" + other.ID} {
+	for _, href := range []string{"/admin/export.csv", "/admin/export.jsonl", "/admin/export.xlsx", "/admin/export.jsonl?organisation=" + other.ID, "/admin/export.xlsx?organisation=" + other.ID} {
 		if !strings.Contains(body, `href="`+strings.ReplaceAll(href, "&", "&amp;")+`"`) {
 			t.Errorf("admin page: no link to %s", href)
 		}
@@ -94,6 +96,20 @@ func TestAdminResultsExports(t *testing.T) {
 	}
 	if !strings.Contains(resp.Header.Get("Content-Disposition"), `filename="aigrid-results-Clinique-du-Parc.csv"`) {
 		t.Errorf("filtered csv: %s", resp.Header.Get("Content-Disposition"))
+	}
+	// XLSX: the workbook read back has the header and one row per assessment.
+	for q, want := range map[string]int{"": 3, "?organisation=" + other.ID: 2} {
+		resp, body := ac.get("/admin/export.xlsx" + q)
+		wantStatus(t, resp, body, 200)
+		book, err := excelize.OpenReader(strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := book.GetRows("results")
+		book.Close()
+		if err != nil || len(rows) != want || rows[0][0] != "organisation" || rows[len(rows)-1][3] != "1" {
+			t.Errorf("xlsx%s: %v %q", q, err, rows)
+		}
 	}
 	for _, q := range []string{"?organisation=00000000-0000-0000-0000-000000000000", "?organisation=nope", "?organisation="} {
 		if resp, _ := ac.get("/admin/export.jsonl" + q); resp.StatusCode != 404 {

@@ -85,8 +85,11 @@ func BenchmarkAdminExportStreamed(b *testing.B) {
 	for _, f := range export.SummaryFormats() {
 		b.Run(f.Name, func(b *testing.B) {
 			header := 0
-			if f.Name == "csv" {
+			switch f.Name {
+			case "csv":
 				header = 1
+			case "xlsx":
+				header = -n // a zip archive: its lines mean nothing; read to the end
 			}
 			var first time.Duration
 			for b.Loop() {
@@ -115,7 +118,7 @@ func BenchmarkAdminExportStreamed(b *testing.B) {
 					}
 				}
 				resp.Body.Close()
-				if lines != n+header {
+				if header >= 0 && lines != n+header {
 					b.Fatalf("%d lines for %d assessments", lines, n)
 				}
 			}
