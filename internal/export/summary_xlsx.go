@@ -22,7 +22,6 @@ type SummaryXLSX struct {
 	sheets []*questionnaire.Sheet
 	cols   int
 	row    int // the last row written
-	number int // style of scores and levels
 	date   int // style of dates
 	err    error
 }

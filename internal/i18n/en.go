@@ -731,10 +731,8 @@ var en = map[string]string{
 	"history.page":                     "Page %d of %d (%d changes)",
 	"members.name":                     "Name",
 	// exports (admin results)
-	"admin.export.jsonl":     "Download the results of every assessment (JSON Lines)",
-	"admin.export.org":       "Results",
-	"admin.export.org.csv":   "Results of %s (CSV)",
-	"admin.export.org.jsonl": "Results of %s (JSON Lines)",
-	"admin.export.xlsx":      "Download the results of every assessment (XLSX)",
-	"admin.export.org.xlsx":  "Results of %s (XLSX)",
+	"admin.export.jsonl":  "Download the results of every assessment (JSON Lines)",
+	"admin.export.org.of": ", results of %s",
+	"admin.export.org":    "Results",
+	"admin.export.xlsx":   "Download the results of every assessment (XLSX)",
 }

@@ -731,10 +731,8 @@ var fr = map[string]string{
 	"history.page":                     "Page %d sur %d (%d modifications)",
 	"members.name":                     "Nom",
 	// exports (admin results)
-	"admin.export.jsonl":     "Télécharger les résultats de toutes les évaluations (JSON Lines)",
-	"admin.export.org":       "Résultats",
-	"admin.export.org.csv":   "Résultats de %s (CSV)",
-	"admin.export.org.jsonl": "Résultats de %s (JSON Lines)",
-	"admin.export.xlsx":      "Télécharger les résultats de toutes les évaluations (XLSX)",
-	"admin.export.org.xlsx":  "Résultats de %s (XLSX)",
+	"admin.export.jsonl":  "Télécharger les résultats de toutes les évaluations (JSON Lines)",
+	"admin.export.org.of": ", résultats de %s",
+	"admin.export.org":    "Résultats",
+	"admin.export.xlsx":   "Télécharger les résultats de toutes les évaluations (XLSX)",
 }
