@@ -74,6 +74,8 @@ const usage = `usage:
                                   site administration (aigrid admin for details)
   aigrid export --assessment ID --format pdf|xlsx|csv|json [--lang fr|en] --out FILE
                                   write an assessment (aigrid export for details)
+  aigrid export --all [--organisation ID] --format csv|jsonl|xlsx --out FILE
+                                  write the scores of every assessment, streamed
   aigrid import --organisation ID FILE
                                   create an assessment from a JSON export
   aigrid version                  print the version

@@ -730,4 +730,9 @@ var en = map[string]string{
 	"history.older":                    "Older changes",
 	"history.page":                     "Page %d of %d (%d changes)",
 	"members.name":                     "Name",
+	// exports (admin results)
+	"admin.export.jsonl":  "Download the results of every assessment (JSON Lines)",
+	"admin.export.org.of": ", results of %s",
+	"admin.export.org":    "Results",
+	"admin.export.xlsx":   "Download the results of every assessment (XLSX)",
 }

@@ -730,4 +730,9 @@ var fr = map[string]string{
 	"history.older":                    "Modifications plus anciennes",
 	"history.page":                     "Page %d sur %d (%d modifications)",
 	"members.name":                     "Nom",
+	// exports (admin results)
+	"admin.export.jsonl":  "Télécharger les résultats de toutes les évaluations (JSON Lines)",
+	"admin.export.org.of": ", résultats de %s",
+	"admin.export.org":    "Résultats",
+	"admin.export.xlsx":   "Télécharger les résultats de toutes les évaluations (XLSX)",
 }

@@ -172,38 +172,63 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request, format export.
 	return err
 }
 
-// exportAll streams the scores of every assessment of the instance (site administrators): the
-// header line leaves at once, lines are flushed as they are written, and memory does not grow with
-// the number of assessments. A failure midway aborts the response, so that the download shows as
-// failed instead of looking complete; it is logged.
-func (s *Server) exportAll(w http.ResponseWriter, r *http.Request) error {
-	rc := http.NewResponseController(w)
-	attachment(w, "aigrid-results", "csv", "text/csv; charset=utf-8")
-	sw := export.NewSummaryCSV(w, s.qn.Sheets)
-	err := sw.Flush()
-	_ = rc.Flush()
+// WriteSummaries writes the scores of every assessment of the instance, or of one organisation
+// (orgID, "" for all), to a results export, reading them on a connection of their own so that
+// interactive requests are not starved. It flushes after the first line and every 100 lines and calls flushed after each
+// flush (the pages push the bytes to the client); it does not close sw. The admin pages and the
+// command line share it. It returns the number of assessments written.
+func WriteSummaries(ctx context.Context, st *postgres.Store, qn *questionnaire.Questionnaire, orgID string, sw export.SummaryWriter, flushed func()) (int, error) {
+	if err := sw.Flush(); err != nil {
+		return 0, err
+	}
+	flushed()
 	n := 0
-	if err == nil {
-		err = s.st.EachAssessment(r.Context(), "", func(x postgres.OrgAssessment, answers questionnaire.Answers) error {
-			sw.Write(export.Summary{Organisation: x.OrganisationName, Assessment: x.Assessment, Report: scoring.Score(s.qn, x.Profile, answers)})
-			if n++; n%100 == 0 {
-				if err := sw.Flush(); err != nil {
-					return err
-				}
-				_ = rc.Flush()
+	err := st.EachAssessment(ctx, orgID, func(x postgres.OrgAssessment, answers questionnaire.Answers) error {
+		sw.Write(export.Summary{Organisation: x.OrganisationName, Assessment: x.Assessment, Report: scoring.Score(qn, x.Profile, answers)})
+		if n++; n == 1 || n%100 == 0 {
+			if err := sw.Flush(); err != nil {
+				return err
 			}
-			return nil
-		})
+			flushed()
+		}
+		return nil
+	})
+	return n, err
+}
+
+// exportAll streams the scores of every assessment of the instance (site administrators), or of
+// one organisation's with ?organisation=ID, in a results export format: the first bytes leave at
+// once, lines are flushed as they are written, and memory does not grow with the number of
+// assessments. A failure midway aborts the response, so that the download shows as failed instead
+// of looking complete; it is logged.
+func (s *Server) exportAll(format export.SummaryFormat) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		orgID, name := r.URL.Query().Get("organisation"), "aigrid-results"
+		if r.URL.Query().Has("organisation") {
+			o, err := s.st.Organisation(r.Context(), orgID)
+			if err != nil {
+				return err // an unknown organisation is not found
+			}
+			name += "-" + o.Name
+		}
+		rc := http.NewResponseController(w)
+		attachment(w, name, format.Ext, format.ContentType)
+		sw := format.New(w, s.qn.Sheets)
+		n, err := WriteSummaries(r.Context(), s.st, s.qn, orgID, sw, func() { _ = rc.Flush() })
+		if err == nil {
+			err = sw.Close()
+		}
+		details := map[string]any{"assessments": n, "complete": err == nil, "format": format.Name}
+		if orgID != "" {
+			details["organisation"] = orgID
+		}
+		s.audit(r, "", orgID, "admin.export", details)
+		if err != nil {
+			s.log.ErrorContext(r.Context(), "results export interrupted", "err", err, "lines", n, "request_id", requestIDFrom(r.Context()))
+			panic(http.ErrAbortHandler)
+		}
+		return nil
 	}
-	if err == nil {
-		err = sw.Close()
-	}
-	s.audit(r, "", "", "admin.export", map[string]any{"assessments": n, "complete": err == nil})
-	if err != nil {
-		s.log.ErrorContext(r.Context(), "results export interrupted", "err", err, "lines", n, "request_id", requestIDFrom(r.Context()))
-		panic(http.ErrAbortHandler)
-	}
-	return nil
 }
 
 // SaveImport creates the assessment a checked import file describes in an organisation, as userID

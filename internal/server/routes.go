@@ -106,7 +106,9 @@ func (s *Server) routes() http.Handler {
 
 		s.route(r, "GET", "/admin", siteAdmin, s.showAdmin)
 		s.route(r, "POST", "/admin/signup", siteAdmin, s.setSignup)
-		s.route(r, "GET", "/admin/export.csv", siteAdmin, s.exportAll)
+		for _, f := range export.SummaryFormats() {
+			s.route(r, "GET", "/admin/export."+f.Ext, siteAdmin, s.exportAll(f))
+		}
 	})
 
 	// Every state-changing request must come from our own origin (Sec-Fetch-Site / Origin checks):
