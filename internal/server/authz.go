@@ -79,7 +79,17 @@ func (s *Server) authorise(rule access, h handlerFunc) handlerFunc {
 		case accessOrg:
 			m, err := s.membership(r, u)
 			if errors.Is(err, postgres.ErrNotFound) {
-				return errNotFound
+				// A site administrator reads any organisation's pages, as a viewer: nothing they
+				// can change, and every page they open is recorded in the organisation's log.
+				if !u.SiteAdmin || rule.perm != account.PermRead || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+					return errNotFound
+				}
+				o, oerr := s.st.Organisation(r.Context(), chi.URLParam(r, "org"))
+				if oerr != nil {
+					return oerr // ErrNotFound: 404
+				}
+				m, err = &account.Membership{Organisation: o, User: *u, Role: account.Viewer}, nil
+				s.audit(r, u.ID, o.ID, "admin.view", map[string]any{"route": routePattern(r), "path": logPath(r)})
 			}
 			if err != nil {
 				return err
