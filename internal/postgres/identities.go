@@ -52,9 +52,6 @@ func (s *Store) RequiresSSO(ctx context.Context, userID string) (bool, error) {
 	var req bool
 	err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM memberships m JOIN organisations o ON o.id = m.organisation_id
 		WHERE m.user_id = $1 AND o.sso_required)`, userID).Scan(&req)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
-	}
 	return req, wrap("requires SSO", err)
 }
 

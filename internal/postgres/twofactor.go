@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 
 	"github.com/jackc/pgx/v5"
 
@@ -96,8 +95,5 @@ func (s *Store) RequiresTwoFactor(ctx context.Context, userID string) (bool, err
 	var req bool
 	err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM memberships m JOIN organisations o ON o.id = m.organisation_id
 		WHERE m.user_id = $1 AND o.require_two_factor)`, userID).Scan(&req)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
-	}
 	return req, wrap("requires two-factor", err)
 }

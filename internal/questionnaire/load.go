@@ -126,7 +126,7 @@ func emptyEntries(v reflect.Value, at string, found func(at string)) {
 		for i := range v.Len() {
 			e := v.Index(i)
 			path := fmt.Sprintf("%s[%d]", at, i)
-			if (e.Kind() == reflect.Pointer || e.Kind() == reflect.Interface || e.Kind() == reflect.Map || e.Kind() == reflect.Slice) && e.IsNil() && e.Kind() != reflect.Slice {
+			if (e.Kind() == reflect.Pointer || e.Kind() == reflect.Interface || e.Kind() == reflect.Map) && e.IsNil() {
 				found(path)
 				continue
 			}

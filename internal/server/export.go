@@ -18,7 +18,6 @@ import (
 	"aigrid/internal/postgres"
 	"aigrid/internal/questionnaire"
 	"aigrid/internal/scoring"
-	"aigrid/internal/screening"
 	"aigrid/web/components"
 	"aigrid/web/pages"
 )
@@ -73,9 +72,7 @@ func LoadExport(ctx context.Context, st *postgres.Store, qn *questionnaire.Quest
 	if err != nil {
 		return export.Assessment{}, err
 	}
-	// the screenings as of the day of the export (UTC), as on the screening page
-	day := time.Date(now.UTC().Year(), now.UTC().Month(), now.UTC().Day(), 0, 0, 0, 0, time.UTC)
-	sc := screening.Screen(screening.NewInput(qn, a.Profile, assessment.Values(answers)), day)
+	sc := screenOn(qn, a, answers, now) // as of the day of the export, as on the screening page
 	return export.Assessment{Questionnaire: qn, Assessment: a, Answers: answers, Lang: lang, Organisation: o.Name,
 		Report: scoring.Score(qn, a.Profile, assessment.Values(answers)), Actions: actions, Events: events, History: history, Now: now,
 		Screening: &sc}, nil

@@ -17,9 +17,14 @@ import (
 
 // screen runs the DPIA and AI Act screenings of an assessment on today's date (UTC).
 func (s *Server) screen(a assessment.Assessment, answers map[string]assessment.Answer) screening.Result {
-	now := time.Now().UTC()
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	return screening.Screen(screening.NewInput(s.qn, a.Profile, assessment.Values(answers)), today)
+	return screenOn(s.qn, a, answers, time.Now())
+}
+
+// screenOn runs the screenings as of the day of now (midnight UTC), for the pages and the exports.
+func screenOn(qn *questionnaire.Questionnaire, a assessment.Assessment, answers map[string]assessment.Answer, now time.Time) screening.Result {
+	now = now.UTC()
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	return screening.Screen(screening.NewInput(qn, a.Profile, assessment.Values(answers)), day)
 }
 
 // showScreening is an assessment's compliance screening: whether a DPIA is needed, the AI Act
