@@ -29,12 +29,14 @@ const (
 	accessUser                            // any signed-in user
 	accessOrg                             // a member of {org} whose role grants perm
 	accessSiteAdmin                       // a site administrator
+	accessAPIToken                        // an API token of the organisation (api.go): no session
 )
 
 var (
 	public    = access{kind: accessPublic}
 	signedIn  = access{kind: accessUser}
 	siteAdmin = access{kind: accessSiteAdmin}
+	apiToken  = access{kind: accessAPIToken}
 )
 
 func org(p account.Permission) access { return access{kind: accessOrg, perm: p} }

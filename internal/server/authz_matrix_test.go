@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -56,6 +57,10 @@ func TestAuthorisationMatrix(t *testing.T) {
 				}
 				return resp
 			}
+			if rule.kind == accessAPIToken {
+				checkAPIRoute(t, a, fx, path)
+				return
+			}
 			anon := call(a.client())
 			switch rule.kind {
 			case accessPublic:
@@ -66,6 +71,11 @@ func TestAuthorisationMatrix(t *testing.T) {
 			default:
 				if anon.StatusCode != http.StatusSeeOther || !strings.HasPrefix(anon.Header.Get("Location"), "/login") {
 					t.Errorf("anonymous: %d %q, want a redirect to sign in", anon.StatusCode, anon.Header.Get("Location"))
+				}
+				// an API token is no session: with one alone, a page still asks to sign in
+				if got := callWithToken(t, a, method, path, fx.token); got.StatusCode != http.StatusSeeOther ||
+					!strings.HasPrefix(got.Header.Get("Location"), "/login") {
+					t.Errorf("API token alone on a page: %d %q, want a redirect to sign in", got.StatusCode, got.Header.Get("Location"))
 				}
 			}
 			switch rule.kind {
@@ -165,6 +175,8 @@ type fixture struct {
 	outsider   account.User
 	otherOrg   account.Organisation
 	admin      account.User
+	// API tokens: A's live one (and its id), A's revoked and expired ones, B's
+	token, tokenID, revokedToken, expiredToken, otherToken string
 }
 
 func newFixture(a *app, n int) *fixture {
@@ -206,7 +218,82 @@ func newFixture(a *app, n int) *fixture {
 		a.t.Fatal(err)
 	}
 	fx.admin = admin
+	// API tokens: A's (active, revoked, expired) and B's
+	newToken := func(orgID, userID, name string) (string, string) {
+		token, hint := account.NewAPIToken()
+		t, err := a.st.CreateAPIToken(ctx, orgID, userID, name, postgres.TokenHash(token), hint, nil)
+		if err != nil {
+			a.t.Fatal(err)
+		}
+		return token, t.ID
+	}
+	fx.token, fx.tokenID = newToken(fx.org.ID, fx.owner.ID, "A")
+	fx.revokedToken, _ = newToken(fx.org.ID, fx.owner.ID, "A revoked")
+	if _, err := a.st.Pool().Exec(ctx, `UPDATE api_tokens SET revoked_at = now() WHERE token_hash = $1`, postgres.TokenHash(fx.revokedToken)); err != nil {
+		a.t.Fatal(err)
+	}
+	fx.expiredToken, _ = newToken(fx.org.ID, fx.owner.ID, "A expired")
+	if _, err := a.st.Pool().Exec(ctx, `UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = $1`, postgres.TokenHash(fx.expiredToken)); err != nil {
+		a.t.Fatal(err)
+	}
+	fx.otherToken, _ = newToken(fx.otherOrg.ID, fx.outsider.ID, "B")
 	return fx
+}
+
+func callWithToken(t *testing.T, a *app, method, path, token string) *http.Response {
+	t.Helper()
+	resp, _ := a.apiDo(method, token, path)
+	return resp
+}
+
+// checkAPIRoute checks a route of the read-only API: only a live token of the organisation opens
+// it — not a session, not another organisation's token, not a revoked or expired one — and only
+// with GET.
+func checkAPIRoute(t *testing.T, a *app, fx *fixture, path string) {
+	t.Helper()
+	want401 := func(who string, resp *http.Response, body []byte) {
+		t.Helper()
+		if resp.StatusCode != http.StatusUnauthorized || !strings.HasPrefix(resp.Header.Get("WWW-Authenticate"), "Bearer") ||
+			resp.Header.Get("Content-Type") != "application/json" || !strings.Contains(string(body), `"code":"unauthorized"`) {
+			t.Errorf("%s: %d %q %s, want 401 with WWW-Authenticate and a JSON error", who, resp.StatusCode, resp.Header.Get("WWW-Authenticate"), body)
+		}
+	}
+	resp, body := a.apiGet("", path)
+	want401("no token", resp, body)
+	for who, tok := range map[string]string{"revoked token": fx.revokedToken, "expired token": fx.expiredToken,
+		"unknown token": "aig_AAAAAAAAAAAAAAAAAAAAAAAAAA", "malformed token": "not a token"} {
+		resp, body := a.apiGet(tok, path)
+		want401(who, resp, body)
+	}
+	// a session cookie, even the owner's or a site administrator's, does not open the API
+	for who, c := range map[string]*client{"owner's session": a.signedIn(fx.owner), "site admin's session": a.signedIn(fx.admin)} {
+		resp, b := c.get(path)
+		want401(who, resp, []byte(b))
+	}
+	// A's token reads A's data
+	resp, body = a.apiGet(fx.token, path)
+	if resp.StatusCode != 200 {
+		t.Errorf("A's token: %d %.300s", resp.StatusCode, body)
+	}
+	if !strings.HasSuffix(path, "/report") && !bytes.Contains(body, []byte(fx.assessment)) {
+		t.Errorf("A's token does not see A's assessment: %.300s", body)
+	}
+	// B's token never reads A's data: A's assessment is not found, A's list is not B's
+	resp, body = a.apiGet(fx.otherToken, path)
+	if strings.Contains(path, fx.assessment) {
+		if resp.StatusCode != 404 || !bytes.Contains(body, []byte(`"code":"not_found"`)) {
+			t.Errorf("B's token on A's assessment: %d %.300s, want 404", resp.StatusCode, body)
+		}
+	} else if resp.StatusCode != 200 || bytes.Contains(body, []byte(fx.assessment)) || bytes.Contains(body, []byte(`"System"`)) {
+		t.Errorf("B's token: %d %.300s, want B's empty list", resp.StatusCode, body)
+	}
+	// read-only: every other method is refused, even with A's token
+	for _, m := range []string{"POST", "PUT", "PATCH", "DELETE"} {
+		resp, body := a.apiDo(m, fx.token, path)
+		if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "GET" || !bytes.Contains(body, []byte(`"method_not_allowed"`)) {
+			t.Errorf("%s with A's token: %d %s, want 405", m, resp.StatusCode, body)
+		}
+	}
 }
 
 // path fills a route pattern with the fixture's objects.
@@ -220,5 +307,6 @@ func (fx *fixture) path(pattern string) string {
 		"{a}", fx.assessment,
 		"{section}", "1.1",
 		"{action}", fx.action,
+		"{apitoken}", fx.tokenID,
 	).Replace(pattern)
 }

@@ -28,6 +28,9 @@ func (s *Server) routes() http.Handler {
 	r.Method("GET", static.Prefix+"*", static.Handler())
 	r.Method("HEAD", static.Prefix+"*", static.Handler())
 
+	// The read-only API: a bearer token, no session (api.go).
+	r.Route(apiPrefix, s.apiRoutes)
+
 	r.Group(func(r chi.Router) {
 		r.Use(s.loadSession)
 
@@ -68,6 +71,9 @@ func (s *Server) routes() http.Handler {
 		s.route(r, "GET", "/o/{org}/", org(account.PermRead), s.listAssessments)
 		s.route(r, "GET", "/o/{org}/settings", org(account.PermManageOrg), s.showOrgSettings)
 		s.route(r, "POST", "/o/{org}/settings", org(account.PermManageOrg), s.updateOrgSettings)
+		s.route(r, "GET", "/o/{org}/settings/tokens", org(account.PermManageOrg), s.showAPITokens)
+		s.route(r, "POST", "/o/{org}/settings/tokens", org(account.PermManageOrg), s.createAPIToken)
+		s.route(r, "POST", "/o/{org}/settings/tokens/{apitoken}/revoke", org(account.PermManageOrg), s.revokeAPIToken)
 		s.route(r, "GET", "/o/{org}/members", org(account.PermRead), s.listMembers)
 		s.route(r, "POST", "/o/{org}/invitations", org(account.PermManageMembers), s.createInvitation)
 		s.route(r, "POST", "/o/{org}/invitations/{invitation}/revoke", org(account.PermManageMembers), s.revokeInvitation)

@@ -594,6 +594,10 @@ var auditKeys = map[string]string{
 	"twofactor.disabled":              "audit.twofactor.disabled",
 	"twofactor.enabled":               "audit.twofactor.enabled",
 	"twofactor.recovery_renewed":      "audit.twofactor.recovery_renewed",
+	// api
+	"api_token.create": "audit.api_token.create",
+	"api_token.revoke": "audit.api_token.revoke",
+	"api.read":         "audit.api.read",
 }
 
 func auditAction(g *components.Globals, action string) string {

@@ -1,0 +1,2 @@
+DROP INDEX IF EXISTS assessments_org_created_idx;
+DROP TABLE IF EXISTS api_tokens;
