@@ -166,3 +166,168 @@ func detailsString(d map[string]any) string {
 	b, _ := json.Marshal(d)
 	return string(b)
 }
+
+// apiCall is one response of the API, kept to check it against the OpenAPI document.
+type apiCall struct {
+	method, route string // route: the document's path template, "/assessments/{id}"
+	resp          *http.Response
+	body          []byte
+}
+
+// apiScenario exercises every route of the API and every error it documents, checking the
+// behaviour, and returns the responses.
+func apiScenario(t *testing.T) (*app, []apiCall) {
+	tm := newTeam(t)
+	ctx := context.Background()
+	ids := []string{tm.create(tm.editor, "CV screening", fullProfile), tm.create(tm.editor, "Chatbot", fullProfile),
+		tm.create(tm.editor, "Fraud detection", fullProfile)}
+	tm.step(tm.editor, ids[0], "1.1", url.Values{"a.q1.1.3": {"partly"}, "c.q1.1.3": {"Vérifié : « cœur » de l’équipe"}}, "save")
+	token := tm.createToken("BI", "30")
+	var calls []apiCall
+	get := func(route, path string) apiCall {
+		t.Helper()
+		resp, body := tm.a.apiGet(token, path)
+		c := apiCall{method: "GET", route: route, resp: resp, body: body}
+		calls = append(calls, c)
+		return c
+	}
+
+	// The list, two at a time: every assessment once, in creation order, then no cursor.
+	var seen []string
+	next := "/api/v1/assessments?limit=2"
+	for pages := 0; next != ""; pages++ {
+		c := get("/assessments", next)
+		if c.resp.StatusCode != 200 || c.resp.Header.Get("Content-Type") != "application/json" || c.resp.Header.Get("Cache-Control") != "no-store" {
+			t.Fatalf("list: %d %s %s", c.resp.StatusCode, c.resp.Header, c.body)
+		}
+		var page APIPage
+		if err := json.Unmarshal(c.body, &page); err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range page.Data {
+			seen = append(seen, x.ID)
+			if x.ID == ids[0] && (x.SystemName != "CV screening" || x.Status != "draft" || x.Version != 1 || x.ContentVersion == "" ||
+				x.Scores.Overall.Answered != 1 || len(x.Scores.Sheets) == 0 || x.Scores.ScoringVersion == "") {
+				t.Errorf("summary: %+v", x)
+			}
+		}
+		next = ""
+		if page.NextCursor != nil {
+			next = "/api/v1/assessments?limit=2&cursor=" + url.QueryEscape(*page.NextCursor)
+		}
+		if pages > 3 {
+			t.Fatal("paging does not end")
+		}
+	}
+	if strings.Join(seen, ",") != strings.Join(ids, ",") {
+		t.Fatalf("paged list %v, want %v", seen, ids)
+	}
+	if c := get("/assessments", "/api/v1/assessments"); !bytes.Contains(c.body, []byte(`"next_cursor":null`)) {
+		t.Errorf("default page: %s", c.body)
+	}
+
+	// One assessment: exactly the JSON export of the export page, in the chosen language.
+	for _, lang := range []string{"en", "fr"} {
+		c := get("/assessments/{id}", "/api/v1/assessments/"+ids[0]+"?lang="+lang)
+		_, page := tm.viewer.get(tm.path("/a/" + ids[0] + "/export.json?lang=" + lang))
+		if c.resp.StatusCode != 200 || string(c.body) != page {
+			t.Errorf("%s: the API's document is not the JSON export (%d)\n%.300s\n%.300s", lang, c.resp.StatusCode, c.body, page)
+		}
+	}
+	if c := get("/assessments/{id}", "/api/v1/assessments/"+ids[0]); !bytes.Contains(c.body, []byte(`"language": "en"`)) {
+		t.Errorf("default language: %.200s", c.body)
+	}
+	// Its PDF report.
+	c := get("/assessments/{id}/report", "/api/v1/assessments/"+ids[0]+"/report?lang=fr")
+	if c.resp.StatusCode != 200 || c.resp.Header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(c.body, []byte("%PDF-")) ||
+		c.resp.Header.Get("Content-Disposition") != `attachment; filename="CV-screening-v1.pdf"` {
+		t.Errorf("report: %d %s %.20q", c.resp.StatusCode, c.resp.Header, c.body)
+	}
+
+	// Errors, as JSON.
+	for _, x := range []struct {
+		route, path string
+		status      int
+		code        string
+	}{
+		{"/assessments", "/api/v1/assessments?limit=0", 400, "bad_request"},
+		{"/assessments", "/api/v1/assessments?limit=201", 400, "bad_request"},
+		{"/assessments", "/api/v1/assessments?cursor=nonsense", 400, "bad_request"},
+		{"/assessments/{id}", "/api/v1/assessments/" + ids[0] + "?lang=de", 400, "bad_request"},
+		{"/assessments/{id}/report", "/api/v1/assessments/" + ids[0] + "/report?lang=de", 400, "bad_request"},
+		{"/assessments/{id}", "/api/v1/assessments/00000000-0000-0000-0000-000000000000", 404, "not_found"},
+		{"/assessments/{id}", "/api/v1/assessments/not-an-id", 404, "not_found"},
+		{"/assessments/{id}/report", "/api/v1/assessments/00000000-0000-0000-0000-000000000000/report", 404, "not_found"},
+	} {
+		c := get(x.route, x.path)
+		if c.resp.StatusCode != x.status || !bytes.Contains(c.body, []byte(`"code":"`+x.code+`"`)) {
+			t.Errorf("%s: %d %s, want %d %s", x.path, c.resp.StatusCode, c.body, x.status, x.code)
+		}
+	}
+	if resp, body := tm.a.apiGet(token, "/api/v1/nothing"); resp.StatusCode != 404 || !bytes.Contains(body, []byte(`"not_found"`)) {
+		t.Errorf("unknown API path: %d %s", resp.StatusCode, body)
+	}
+	for _, route := range []string{"/assessments", "/assessments/{id}", "/assessments/{id}/report"} {
+		path := "/api/v1" + strings.Replace(route, "{id}", ids[0], 1)
+		resp, body := tm.a.apiGet("", path)
+		if resp.Header.Get("WWW-Authenticate") != `Bearer realm="aigrid"` {
+			t.Errorf("no token: WWW-Authenticate %q", resp.Header.Get("WWW-Authenticate"))
+		}
+		calls = append(calls, apiCall{"GET", route, resp, body})
+		resp, body = tm.a.apiGet("aig_AAAAAAAAAAAAAAAAAAAAAAAAAA", path)
+		if resp.Header.Get("WWW-Authenticate") != `Bearer realm="aigrid", error="invalid_token"` {
+			t.Errorf("unknown token: WWW-Authenticate %q", resp.Header.Get("WWW-Authenticate"))
+		}
+		calls = append(calls, apiCall{"GET", route, resp, body})
+		resp, body = tm.a.apiDo("DELETE", token, path)
+		calls = append(calls, apiCall{"DELETE", route, resp, body})
+	}
+
+	// Every read is in the organisation's audit log, naming the token.
+	reads := tm.auditEntries("api.read")
+	if len(reads) != 7 {
+		t.Errorf("%d API reads audited, want 7 (the successful ones)", len(reads))
+	}
+	for _, e := range reads {
+		if e.Details["token_name"] != "BI" || e.Details["token"] == nil || e.ActorID != "" {
+			t.Errorf("audit entry %+v", e)
+		}
+	}
+	if e := reads[len(reads)-1]; e.Details["assessment"] != ids[0] || e.Details["format"] != "pdf" || e.Details["lang"] != "fr" {
+		t.Errorf("report read audited as %+v", e.Details)
+	}
+
+	// The last-used date is written at most once a minute.
+	var used1, used2 time.Time
+	q := `SELECT last_used_at FROM api_tokens WHERE token_hash = $1`
+	if err := tm.a.st.Pool().QueryRow(ctx, q, postgres.TokenHash(token)).Scan(&used1); err != nil {
+		t.Fatal(err)
+	}
+	tm.a.apiGet(token, "/api/v1/assessments")
+	if err := tm.a.st.Pool().QueryRow(ctx, q, postgres.TokenHash(token)).Scan(&used2); err != nil || !used2.Equal(used1) {
+		t.Errorf("last used rewritten within the minute: %s → %s (%v)", used1, used2, err)
+	}
+	if _, err := tm.a.st.Pool().Exec(ctx, `UPDATE api_tokens SET last_used_at = now() - interval '2 minutes' WHERE token_hash = $1`, postgres.TokenHash(token)); err != nil {
+		t.Fatal(err)
+	}
+	tm.a.apiGet(token, "/api/v1/assessments")
+	if err := tm.a.st.Pool().QueryRow(ctx, q, postgres.TokenHash(token)).Scan(&used2); err != nil || time.Since(used2) > 30*time.Second {
+		t.Errorf("last used not updated after two minutes: %s (%v)", used2, err)
+	}
+
+	// A token over its rate limit is refused for a while, with Retry-After.
+	list, _ := tm.a.st.APITokens(ctx, tm.org.ID)
+	if _, err := tm.a.st.Pool().Exec(ctx, `UPDATE auth_throttle SET failures = 300, blocked_until = now() + interval '40 seconds' WHERE key = $1`,
+		"api:"+list[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, route := range []string{"/assessments", "/assessments/{id}", "/assessments/{id}/report"} {
+		c := get(route, "/api/v1"+strings.Replace(route, "{id}", ids[0], 1))
+		if c.resp.StatusCode != 429 || c.resp.Header.Get("Retry-After") == "" || !bytes.Contains(c.body, []byte(`"rate_limited"`)) {
+			t.Errorf("throttled: %d %q %s", c.resp.StatusCode, c.resp.Header.Get("Retry-After"), c.body)
+		}
+	}
+	return tm.a, calls
+}
+
+func TestAPI(t *testing.T) { apiScenario(t) }
