@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -13,6 +15,8 @@ import (
 	"time"
 
 	"aigrid/internal/account"
+	"aigrid/internal/config"
+	"aigrid/internal/pgtest"
 	"aigrid/internal/postgres"
 )
 
@@ -331,3 +335,31 @@ func apiScenario(t *testing.T) (*app, []apiCall) {
 }
 
 func TestAPI(t *testing.T) { apiScenario(t) }
+
+// Neither creating a token nor using it (valid, revoked, or on a failing request) logs it.
+func TestAPITokensAreNotLogged(t *testing.T) {
+	cfg, err := config.Load(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs syncBuffer
+	o := testOptions(t, cfg, pgtest.NewPool(t))
+	o.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	s := New(o)
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	tm := newTeamOn(&app{t: t, s: s, ts: ts, st: o.Store})
+	token := tm.createToken("BI", "30")
+	for _, p := range []string{"/api/v1/assessments", "/api/v1/assessments/nope", "/api/v1/assessments?cursor=x"} {
+		tm.a.apiGet(token, p)
+	}
+	tm.a.apiDo("POST", token, "/api/v1/assessments")
+	time.Sleep(10 * time.Millisecond)
+	out := logs.String()
+	if strings.Contains(out, token) || strings.Contains(out, token[:16]) {
+		t.Fatalf("a token was logged:\n%s", out)
+	}
+	if !strings.Contains(out, "/api/v1/assessments") {
+		t.Fatalf("no access log lines for the API:\n%s", out)
+	}
+}
