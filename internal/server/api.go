@@ -28,7 +28,7 @@ import (
 	"aigrid/internal/scoring"
 )
 
-// OpenAPI is the API's OpenAPI 3.1 document, written by hand (served at /api/v1/openapi.json).
+// apiFiles holds the API's OpenAPI 3.1 document, written by hand (served at /api/v1/openapi.json).
 //
 //go:embed api/openapi.json
 var apiFiles embed.FS
