@@ -14,6 +14,10 @@ import (
 // as the server sends them, so that memory stays flat whatever the number of assessments and a
 // long export never holds a connection interactive requests are waiting for.
 func (s *Store) EachAssessment(ctx context.Context, orgID string, fn func(OrgAssessment, questionnaire.Answers) error) error {
+	// stopping early (fn fails: the client went away) cancels the query rather than reading the
+	// rest of the result to its end
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	cfg := s.db.Config().ConnConfig.Copy()
 	// No JIT compilation: the per-row answer lookups make the plan's estimated cost large (8.6
 	// million at 10,000 assessments), far above jit_above_cost, and LLVM then spent over a second
@@ -47,6 +51,7 @@ func (s *Store) EachAssessment(ctx context.Context, orgID string, fn func(OrgAss
 			return wrap("each assessment", err)
 		}
 		if err := fn(x, answers); err != nil {
+			cancel()
 			return err
 		}
 	}
