@@ -113,6 +113,8 @@ type Results struct {
 	RSS     map[string]float64  `json:"rss_mb"`
 	Targets []Target            `json:"targets"`
 	Sizes   map[string][2]int64 `json:"page_bytes"` // identity, gzip
+	// Exports: the bulk export figures (bench/exports.go)
+	Exports *ExportBench `json:"bulk_exports,omitempty"`
 }
 
 // worker is one simulated user: a session, an organisation and an assessment of their own.
@@ -282,6 +284,12 @@ func run() error {
 	res.Median = median(res.Runs)
 	res.Machine["load average after"] = loadavg()
 	res.Ratios, res.Targets = evaluate(res.Median, rss)
+	if *flagExports > 0 {
+		if res.Exports, err = benchExports(ctx, pool, st, qn, base, app.Process.Pid, ws); err != nil {
+			return err
+		}
+		res.Targets = append(res.Targets, exportTargets(res.Exports)...)
+	}
 	return write(res)
 }
 
@@ -681,6 +689,7 @@ func write(res Results) error {
 		}
 		fmt.Fprintf(&b, "| %s | %s | %.2f %s | %s |\n", t.What, t.Want, t.Measured, t.Unit, met)
 	}
+	b.WriteString(exportsMarkdown(res.Exports))
 	fmt.Fprintf(&b, "\nPage sizes (identity / gzip bytes): step %d / %d, results %d / %d.\n", res.Sizes["step"][0], res.Sizes["step"][1],
 		res.Sizes["results"][0], res.Sizes["results"][1])
 	fmt.Fprintf(&b, "Load average before / after: %s / %s (the machine may be shared).\n", res.Machine["load average before"], res.Machine["load average after"])

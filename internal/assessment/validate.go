@@ -3,7 +3,6 @@ package assessment
 import (
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -12,7 +11,7 @@ import (
 
 // Limits on what a user may type.
 const (
-	MaxText     = 5000
+	MaxText     = questionnaire.MaxText
 	MaxEvidence = 20
 )
 
@@ -20,56 +19,9 @@ const (
 // key of the first problem. An empty answer is valid: questions may be left for later.
 func Validate(q *questionnaire.Question, in Answer) (Answer, string) {
 	out := Answer{QuestionID: q.ID, Comment: strings.TrimSpace(in.Comment), Justification: strings.TrimSpace(in.Justification)}
-	var vals []string
-	for _, v := range in.Values {
-		if v = strings.TrimSpace(v); v != "" {
-			vals = append(vals, v)
-		}
-	}
-	switch q.Kind {
-	case questionnaire.KindScale, questionnaire.KindSingle:
-		if len(vals) > 1 {
-			return in, "answer.one_option"
-		}
-		if len(vals) == 1 && q.Option(vals[0]) == nil {
-			return in, "answer.unknown_option"
-		}
-	case questionnaire.KindMultiple:
-		// keep the content's order, whatever the browser sent, and each option once
-		slices.SortFunc(vals, func(a, b string) int { return optionIndex(q, a) - optionIndex(q, b) })
-		vals = slices.Compact(vals)
-		for _, v := range vals {
-			o := q.Option(v)
-			if o == nil {
-				return in, "answer.unknown_option"
-			}
-			if o.Exclusive && len(vals) > 1 {
-				return in, "answer.exclusive"
-			}
-		}
-	case questionnaire.KindText:
-		if len(vals) > 1 {
-			vals = []string{strings.Join(vals, "\n")}
-		}
-		if len(vals) == 1 && utf8.RuneCountInString(vals[0]) > MaxText {
-			return in, "answer.too_long"
-		}
-	case questionnaire.KindNumber:
-		if len(vals) > 1 {
-			return in, "answer.number"
-		}
-		if len(vals) == 1 {
-			n, err := strconv.Atoi(strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "").Replace(vals[0]))
-			switch {
-			case err != nil:
-				return in, "answer.number"
-			case q.Min != nil && n < *q.Min:
-				return in, "answer.number_min"
-			case q.Max != nil && n > *q.Max:
-				return in, "answer.number_max"
-			}
-			vals = []string{strconv.Itoa(n)}
-		}
+	vals, msg := q.Values(in.Values)
+	if msg != "" {
+		return in, msg
 	}
 	out.Values = vals
 	if utf8.RuneCountInString(out.Comment) > MaxText || utf8.RuneCountInString(out.Justification) > MaxText {
@@ -103,15 +55,6 @@ func Validate(q *questionnaire.Question, in Answer) (Answer, string) {
 		return in, "answer.evidence_many"
 	}
 	return out, ""
-}
-
-func optionIndex(q *questionnaire.Question, id string) int {
-	for i, o := range q.Options {
-		if o.ID == id {
-			return i
-		}
-	}
-	return len(q.Options)
 }
 
 // IsURL reports whether an evidence link is a web address to render as a link.

@@ -117,7 +117,7 @@ func ParseImport(qn *questionnaire.Questionnaire, data []byte) (*Import, []Probl
 				chosen = append(chosen, v)
 			}
 		}
-		if pq.Kind == questionnaire.KindSingle && len(chosen) > 1 {
+		if !pq.Kind.Multiple() && len(chosen) > 1 {
 			problemf(path, "import.error.one_option")
 		}
 		if len(chosen) > 0 {

@@ -306,7 +306,7 @@ func counting(q *questionnaire.Question, values []string) *questionnaire.Option 
 		if o.Neutral || (o.Score == nil && !o.NotApplicable() && !o.DontKnow()) {
 			continue
 		}
-		if q.Kind != questionnaire.KindMultiple && len(values) != 1 {
+		if !q.Kind.Multiple() && len(values) != 1 {
 			return nil
 		}
 		if worst == nil || optionValue(o) < optionValue(worst) {

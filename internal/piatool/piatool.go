@@ -174,10 +174,7 @@ func (in Input) paragraph(fact string, visible map[string]bool) string {
 	}
 	var labels []string
 	for _, v := range a.Values {
-		o := q.Option(v)
-		if o == nil && q.Kind == questionnaire.KindScale {
-			o = in.Questionnaire.ScaleOption(v)
-		}
+		o := in.Questionnaire.OptionOf(q, v)
 		if o != nil {
 			labels = append(labels, in.tr(o.Label))
 		} else {

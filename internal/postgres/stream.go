@@ -14,17 +14,29 @@ import (
 // as the server sends them, so that memory stays flat whatever the number of assessments and a
 // long export never holds a connection interactive requests are waiting for.
 func (s *Store) EachAssessment(ctx context.Context, orgID string, fn func(OrgAssessment, questionnaire.Answers) error) error {
-	conn, err := pgx.ConnectConfig(ctx, s.db.Config().ConnConfig.Copy())
+	// stopping early (fn fails: the client went away) cancels the query rather than reading the
+	// rest of the result to its end
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	cfg := s.db.Config().ConnConfig.Copy()
+	// No JIT compilation: the per-row answer lookups make the plan's estimated cost large (8.6
+	// million at 10,000 assessments), far above jit_above_cost, and LLVM then spent over a second
+	// compiling and optimising it before the first row could leave (docs/benchmarks.md). The query
+	// is an index lookup per row, which JIT does not speed up.
+	cfg.RuntimeParams["jit"] = "off"
+	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return wrap("each assessment: connect", err)
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	// The assessments are sorted first (small rows), then each one's answers are gathered as its row
-	// goes out: the first row leaves at once.
-	rows, err := conn.Query(ctx, `SELECT s.*, coalesce(v.answers, '{}'::json) FROM (
-			SELECT o.name, `+assessmentCols+assessmentFrom+` JOIN organisations o ON o.id = a.organisation_id
-			WHERE $1 = '' OR a.organisation_id::text = $1
-			ORDER BY lower(o.name), o.id, a.system_name, a.version, a.id) s
+	// Organisations in name order (a few rows), then each one's assessments sorted as they come
+	// (an index scan on assessments_org_idx and a sort of that organisation's rows only), then each
+	// assessment's answers gathered as its row goes out (the answers' primary key): nothing is
+	// sorted or aggregated over the whole table, so the first row leaves at once and rows stream.
+	rows, err := conn.Query(ctx, `SELECT o.name, s.*, coalesce(v.answers, '{}'::json)
+		FROM (SELECT id, name FROM organisations WHERE $1 = '' OR id::text = $1 ORDER BY lower(name), id) o
+		CROSS JOIN LATERAL (SELECT `+assessmentCols+assessmentFrom+` WHERE a.organisation_id = o.id
+			ORDER BY a.system_name, a.version, a.id) s
 		LEFT JOIN LATERAL (SELECT json_object_agg(x.question_id, x.value) AS answers FROM answers x
 			WHERE x.assessment_id = s.id AND cardinality(x.value) > 0) v ON true`, orgID)
 	if err != nil {
@@ -39,6 +51,7 @@ func (s *Store) EachAssessment(ctx context.Context, orgID string, fn func(OrgAss
 			return wrap("each assessment", err)
 		}
 		if err := fn(x, answers); err != nil {
+			cancel()
 			return err
 		}
 	}

@@ -168,7 +168,7 @@ func (qn *Questionnaire) finish() {
 				qn.questions[q.ID] = q
 				qn.order = append(qn.order, q)
 				switch {
-				case q.Kind == KindScale:
+				case q.Kind.Options() == ScaleOptions:
 					q.Options = qn.Scale
 				case q.Scored():
 					for _, id := range []string{OptionDontKnow, OptionNotApplicable} {

@@ -57,18 +57,6 @@ func (t Text) Paragraphs(lang Lang) []string {
 	return out
 }
 
-// Kind is the kind of answer a question takes.
-type Kind string
-
-// The answer kinds.
-const (
-	KindScale    Kind = "scale"    // the shared maturity scale; scored
-	KindSingle   Kind = "single"   // one option; scored when its options carry scores
-	KindMultiple Kind = "multiple" // any options; not scored
-	KindText     Kind = "text"     // free text; not scored
-	KindNumber   Kind = "number"   // a whole number; not scored
-)
-
 // Option ids with a meaning of their own wherever they appear.
 const (
 	OptionNotApplicable = "not_applicable" // excluded from scores; needs a justification
@@ -265,10 +253,10 @@ func (q *Question) SourceCertainty() Certainty {
 // or a single choice whose options all carry a score. Scored questions get "don't know" and
 // "not applicable" automatically (a justification is asked for the latter).
 func (q *Question) Scored() bool {
-	switch q.Kind {
-	case KindScale:
+	switch {
+	case q.Kind.Options() == ScaleOptions:
 		return true
-	case KindSingle:
+	case q.Kind.Options() == OwnOptions && !q.Kind.Multiple():
 		if len(q.Options) == 0 || q.Options[0].Score == nil {
 			return false
 		}
@@ -287,7 +275,7 @@ func (q *Question) Scored() bool {
 // determined yet", "not assessed") or neutral (a fact, left out of the score). Fact questions count
 // in scores (Counted) but get no automatic "don't know" or "not applicable".
 func (q *Question) Fact() bool {
-	if q.Kind != KindSingle && q.Kind != KindMultiple {
+	if q.Kind.Options() != OwnOptions {
 		return false
 	}
 	scored, neutral := false, false
@@ -295,7 +283,7 @@ func (q *Question) Fact() bool {
 		scored = scored || o.Score != nil
 		neutral = neutral || o.Neutral
 	}
-	return scored && (neutral || q.Kind == KindMultiple)
+	return scored && (neutral || q.Kind.Multiple())
 }
 
 // Counted reports whether the question's answer can count in the maturity score: a Scored question,

@@ -345,8 +345,8 @@ func (qn *Questionnaire) validateProfile(p *problems) map[string]*ProfileQuestio
 			p.add(mf, at+".id", "duplicate profile id %q", pq.ID)
 		}
 		byID[pq.ID] = pq
-		if pq.Kind != KindSingle && pq.Kind != KindMultiple {
-			p.add(mf, at+".kind", "profile questions are single or multiple, not %q", pq.Kind)
+		if !pq.Kind.Profile() {
+			p.add(mf, at+".kind", "profile questions are %s, not %q", kindList(Kind.Profile, "or"), pq.Kind)
 		}
 		p.text(mf, at+".text", pq.Text)
 		if pq.Help != (Text{}) {
@@ -403,12 +403,14 @@ func (qn *Questionnaire) validateQuestion(p *problems, f, at string, q *Question
 		}
 	}
 
-	switch q.Kind {
-	case KindScale, KindText, KindNumber:
+	switch {
+	case !q.Kind.Known():
+		p.add(f, at+".kind", "kind %q must be %s", q.Kind, kindList(Kind.Known, "or"))
+	case q.Kind.Options() != OwnOptions:
 		if len(q.Options) > 0 {
 			p.add(f, at+".options", "a %s question takes no options", q.Kind)
 		}
-	case KindSingle, KindMultiple:
+	default:
 		if len(q.Options) < 2 {
 			p.add(f, at+".options", "a %s question needs at least two options", q.Kind)
 		}
@@ -429,7 +431,7 @@ func (qn *Questionnaire) validateQuestion(p *problems, f, at string, q *Question
 					p.add(f, oat+".neutral", "%q cannot be neutral", o.ID)
 				}
 			}
-			if o.Exclusive && q.Kind != KindMultiple {
+			if o.Exclusive && !q.Kind.Multiple() {
 				p.add(f, oat+".exclusive", "exclusive applies to multiple-choice options only")
 			}
 			if o.NotApplicable() && o.Score != nil {
@@ -439,18 +441,16 @@ func (qn *Questionnaire) validateQuestion(p *problems, f, at string, q *Question
 		switch {
 		case neutral > 0 && scored == 0:
 			p.add(f, at+".options", "neutral options belong to a fact question: give its gap options a score")
-		case scored > 0 && scored+neutral < countScorable(q.Options) && (neutral > 0 || q.Kind == KindMultiple):
+		case scored > 0 && scored+neutral < countScorable(q.Options) && (neutral > 0 || q.Kind.Multiple()):
 			p.add(f, at+".options", "in a fact question every option has a score (a gap) or is marked neutral")
-		case q.Kind == KindSingle && neutral == 0 && scored > 0 && scored < countScorable(q.Options):
+		case !q.Kind.Multiple() && neutral == 0 && scored > 0 && scored < countScorable(q.Options):
 			p.add(f, at+".options", "either every option of a scored single choice has a score, or none (or mark the unscored ones neutral: a fact question)")
 		case q.Fact() && q.Option(OptionNotApplicable) != nil:
 			p.add(f, at+".options", "a fact question takes no not_applicable option (it would need a justification the form does not ask for)")
 		}
-	default:
-		p.add(f, at+".kind", "kind %q must be scale, single, multiple, text or number", q.Kind)
 	}
-	if (q.Min != nil || q.Max != nil) && q.Kind != KindNumber {
-		p.add(f, at, "min and max apply to number questions only")
+	if (q.Min != nil || q.Max != nil) && !q.Kind.Bounded() {
+		p.add(f, at, "min and max apply to %s questions only", kindList(Kind.Bounded, "and"))
 	}
 	if q.Min != nil && q.Max != nil && *q.Min > *q.Max {
 		p.add(f, at+".min", "min %d is above max %d", *q.Min, *q.Max)
@@ -539,12 +539,12 @@ func checkCondition(p *problems, f, at string, c *Condition, self *Question, pro
 		case dep == self:
 			p.add(f, at+".question", "a question cannot depend on itself")
 			return
-		case dep.Kind == KindText || dep.Kind == KindNumber:
+		case !dep.Kind.Choice():
 			p.add(f, at+".question", "conditions can only test choice questions; %q is %s", c.Question, dep.Kind)
 			return
 		}
 		checkIn(p, f, at, c.In, func(id string) bool {
-			if dep.Kind == KindScale {
+			if dep.Kind.Options() == ScaleOptions {
 				return findOption(scale, id) != nil
 			}
 			return dep.Option(id) != nil || (dep.Scored() && (id == OptionDontKnow || id == OptionNotApplicable))
@@ -611,4 +611,18 @@ func checkCycles(p *problems, order []*Question, questions map[string]*Question)
 			return
 		}
 	}
+}
+
+// kindList names the kinds that have a property, in the kinds table's order: "a, b or c".
+func kindList(has func(Kind) bool, conj string) string {
+	var names []string
+	for _, k := range Kinds() {
+		if has(k) {
+			names = append(names, string(k))
+		}
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " " + conj + " " + names[len(names)-1]
 }

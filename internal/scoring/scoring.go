@@ -193,7 +193,7 @@ func evaluate(qn *questionnaire.Questionnaire, profile questionnaire.Profile, an
 // gap option worth least, the first one on a tie), or nil; neutral is true when the answer is valid
 // but names neutral options only.
 func chosen(q *questionnaire.Question, values []string) (opt *questionnaire.Option, neutral bool) {
-	if q.Kind == questionnaire.KindMultiple {
+	if q.Kind.Multiple() {
 		if len(values) == 0 {
 			return nil, false
 		}

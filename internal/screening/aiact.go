@@ -270,10 +270,7 @@ func evidence(in Input, ids []string) (Evidence, []EvidenceAnswer) {
 		a := EvidenceAnswer{QuestionID: id}
 		if v := in.values(id); len(v) > 0 {
 			a.Value = v[0]
-			opt := q.Option(a.Value)
-			if opt == nil && q.Kind == questionnaire.KindScale {
-				opt = in.Questionnaire.ScaleOption(a.Value)
-			}
+			opt := in.Questionnaire.OptionOf(q, a.Value)
 			if opt != nil && opt.NotApplicable() {
 				continue
 			}

@@ -85,7 +85,7 @@ func (s *Server) parseAssessmentForm(r *http.Request) (*components.Form, assessm
 				chosen = append(chosen, v)
 			}
 		}
-		if pq.Kind == questionnaire.KindSingle && len(chosen) > 1 {
+		if !pq.Kind.Multiple() && len(chosen) > 1 {
 			chosen = chosen[:1]
 		}
 		if len(chosen) > 0 {

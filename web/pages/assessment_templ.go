@@ -1511,7 +1511,7 @@ func AnswerText(g *components.Globals, q *questionnaire.Question, a *assessment.
 	if a == nil || len(a.Values) == 0 {
 		return g.T("answer.none")
 	}
-	if q == nil || (q.Kind != questionnaire.KindScale && q.Kind != questionnaire.KindSingle && q.Kind != questionnaire.KindMultiple) {
+	if q == nil || !q.Kind.Choice() {
 		return strings.Join(a.Values, ", ")
 	}
 	var labels []string

@@ -1011,7 +1011,7 @@ func AssessmentForm(g *components.Globals, v AssessmentFormView) templ.Component
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					if pq.Kind == questionnaire.KindMultiple {
+					if pq.Kind.Multiple() {
 						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 86, "<input type=\"checkbox\" id=\"")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err

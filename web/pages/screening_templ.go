@@ -1831,9 +1831,7 @@ func valueLabel(g *components.Globals, qn *questionnaire.Questionnaire, ref, val
 			o = pq.Option(value)
 		}
 	} else if q := qn.Question(ref); q != nil {
-		if o = q.Option(value); o == nil && q.Kind == questionnaire.KindScale {
-			o = qn.ScaleOption(value)
-		}
+		o = qn.OptionOf(q, value)
 	}
 	if o == nil {
 		return value
