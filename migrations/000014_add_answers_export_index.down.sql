@@ -1,1 +1,0 @@
-DROP INDEX IF EXISTS answers_export_idx;
