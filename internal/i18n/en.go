@@ -757,4 +757,7 @@ var en = map[string]string{
 	"audit.twofactor.disabled":              "Two-step sign-in turned off",
 	"audit.twofactor.enabled":               "Two-step sign-in turned on",
 	"audit.twofactor.recovery_renewed":      "Recovery codes renewed",
+	// perf 2
+	"error.db.title": "The database cannot be reached",
+	"error.db.body":  "The application lost contact with its database for a moment (a restart or maintenance). What you sent may or may not have been recorded: reload the page in a few seconds to see what was saved, then try again if needed.",
 }

@@ -757,4 +757,7 @@ var fr = map[string]string{
 	"audit.twofactor.disabled":              "Connexion en deux étapes désactivée",
 	"audit.twofactor.enabled":               "Connexion en deux étapes activée",
 	"audit.twofactor.recovery_renewed":      "Codes de secours renouvelés",
+	// perf 2
+	"error.db.title": "Base de données injoignable",
+	"error.db.body":  "L’application a perdu le contact avec sa base de données pendant un instant (redémarrage ou maintenance). Ce que vous avez envoyé a pu être enregistré ou non : rechargez la page dans quelques secondes pour voir ce qui a été enregistré, puis recommencez si besoin.",
 }
