@@ -2,12 +2,14 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -27,6 +29,7 @@ import (
 	"aigrid/internal/pgtest"
 	"aigrid/internal/postgres"
 	"aigrid/internal/questionnaire"
+	"aigrid/migrations"
 )
 
 // SIGTERM under load (the signal cancels run's context, as in main): requests in flight finish
@@ -297,5 +300,29 @@ func TestKillWhileSaving(t *testing.T) {
 		if err := s.save(client); err != nil || s.acked != before+1 {
 			t.Fatalf("client %d: save after the restart: %v %v", i, err, s.other)
 		}
+	}
+}
+
+// "aigrid serve" behind PgBouncer in transaction mode, configured as docs/operations.md says:
+// DATABASE_URL through PgBouncer with default_query_exec_mode=cache_describe, and
+// AIGRID_MIGRATE_DATABASE_URL straight to PostgreSQL for the migrations (on an empty database
+// here, so they all run at start-up), which "aigrid migrate version" reads the same way.
+func TestServeBehindPgBouncer(t *testing.T) {
+	direct := pgtest.NewEmptyURL(t)
+	bouncer := pgtest.StartPgBouncer(t, direct, 2) + "&default_query_exec_mode=cache_describe"
+	root := t.TempDir()
+	base, _, stop := serveOnce(t, filepath.Join(root, ".data"), "DATABASE_URL", bouncer, "AIGRID_MIGRATE_DATABASE_URL", direct,
+		"AIGRID_SESSION_KEY", base64.StdEncoding.EncodeToString([]byte(rand.Text() + rand.Text())[:32]))
+	for _, p := range []string{"readyz", "login", "signup", "about"} {
+		if got := status(t, base+p); got != 200 {
+			t.Errorf("GET /%s = %d", p, got)
+		}
+	}
+	stop()
+	ups, _ := fs.Glob(migrations.FS, "*.up.sql")
+	var out bytes.Buffer
+	env := envFrom(map[string]string{"DATABASE_URL": bouncer, "AIGRID_MIGRATE_DATABASE_URL": direct})
+	if err := run(context.Background(), []string{"migrate", "version"}, env, nil, &out, io.Discard); err != nil || out.String() != fmt.Sprintf("migration version %d\n", len(ups)) {
+		t.Fatalf("migrate version: %q %v", out.String(), err)
 	}
 }
