@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -11,8 +12,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"aigrid/internal/account"
+	"aigrid/internal/assessment"
 	"aigrid/internal/pgtest"
 	"aigrid/internal/postgres"
+	"aigrid/internal/questionnaire"
 	"aigrid/internal/scoring"
 )
 
@@ -129,6 +132,18 @@ func TestScoresCachedAcrossInstances(t *testing.T) {
 	}
 	if want := scores(tm.viewer.on(fresh)); after != want {
 		t.Fatalf("instance A's scores differ from a fresh instance's:\n%s\n---\n%s", after, want)
+	}
+
+	// the step pages' overview, from the cached visibility, is Summarise's
+	ans, err := a.st.Answers(context.Background(), tm.org.ID, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	profile := questionnaire.Profile{"role": {"both"}, "personal_data": {"yes"}, "web_scraping": {"no"}}
+	for range 2 {
+		if got, want := a.s.summarise(a.s.qn, profile, ans), assessment.Summarise(a.s.qn, profile, ans); !reflect.DeepEqual(got, want) {
+			t.Fatalf("cached overview differs:\n%+v\n%+v", got.Total, want.Total)
+		}
 	}
 
 	c := newScoreCache()

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 
+	"aigrid/internal/assessment"
 	"aigrid/internal/questionnaire"
 	"aigrid/internal/scoring"
 )
@@ -64,10 +65,12 @@ func (c *boundedCache[V]) len() int {
 type scoreCache struct {
 	reports boundedCache[scoring.Report]
 	recs    boundedCache[[]scoring.Recommendation]
+	visible boundedCache[map[string]bool] // qn.Visibility: which questions apply
 }
 
 func newScoreCache() *scoreCache {
-	return &scoreCache{reports: boundedCache[scoring.Report]{max: scoreCacheSize}, recs: boundedCache[[]scoring.Recommendation]{max: scoreCacheSize}}
+	return &scoreCache{reports: boundedCache[scoring.Report]{max: scoreCacheSize}, recs: boundedCache[[]scoring.Recommendation]{max: scoreCacheSize},
+		visible: boundedCache[map[string]bool]{max: scoreCacheSize}}
 }
 
 var scoreSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
@@ -123,4 +126,18 @@ func (s *Server) recommend(qn *questionnaire.Questionnaire, profile questionnair
 		s.scores.recs.put(k, recs)
 	}
 	return slices.Clone(recs)
+}
+
+// summarise is assessment.Summarise with the questions that apply (a pure function of the
+// profile and the answers' values, like the scores) taken from the cache. The map is shared:
+// Overview.Visible is only read.
+func (s *Server) summarise(qn *questionnaire.Questionnaire, profile questionnaire.Profile, answers map[string]assessment.Answer) assessment.Overview {
+	values := assessment.Values(answers)
+	k := keyOf(qn, profile, values)
+	visible, ok := s.scores.visible.get(k)
+	if !ok {
+		visible = qn.Visibility(profile, values)
+		s.scores.visible.put(k, visible)
+	}
+	return assessment.SummariseVisible(qn, visible, answers)
 }

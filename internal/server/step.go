@@ -41,7 +41,7 @@ func (s *Server) loadStep(r *http.Request) (stepContext, error) {
 		return sc, err
 	}
 	sc.a, sc.answers, sc.position = v.Assessment, v.Answers, v.Position
-	sc.ov = assessment.Summarise(s.qn, sc.a.Profile, sc.answers)
+	sc.ov = s.summarise(s.qn, sc.a.Profile, sc.answers)
 	return sc, nil
 }
 
