@@ -75,7 +75,11 @@ func TestShutdownUnderLoad(t *testing.T) {
 			}
 		})
 	}
-	time.Sleep(time.Second)
+	// shut down once the load runs (a count, not a time: on a busy machine under the race
+	// detector, a second can hold fewer than 50 requests)
+	for ok.Load() < 50 && time.Now().Before(deadline.Add(-5*time.Second)) {
+		time.Sleep(20 * time.Millisecond)
+	}
 	stopping.Store(true)
 	took := stop()
 	wg.Wait()
