@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -114,6 +115,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 // connection could be made, the connection broke, or the server is shutting down or starting up
 // (SQLSTATE class 08, and 57P01–57P03).
 func dbUnavailable(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return false // a request that ran out of time (it satisfies net.Error) stays a 500
+	}
 	var ce *pgconn.ConnectError
 	if errors.As(err, &ce) {
 		return true

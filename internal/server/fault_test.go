@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"aigrid/internal/localpg"
 	"aigrid/internal/pgtest"
@@ -168,5 +171,27 @@ func TestDatabaseRestartWhileSaving(t *testing.T) {
 	}
 	if refused == 0 {
 		t.Error("no save was refused while the database was down: the outage was not exercised")
+	}
+}
+
+// Which errors mean "the database is away" (503) rather than a fault (500).
+func TestDBUnavailable(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{&pgconn.ConnectError{}, true},
+		{fmt.Errorf("postgres: answers: %w", &pgconn.PgError{Code: "57P01"}), true}, // admin shutdown
+		{&pgconn.PgError{Code: "57P03"}, true},                                      // starting up
+		{&pgconn.PgError{Code: "08006"}, true},                                      // connection failure
+		{fmt.Errorf("read: %w", io.ErrUnexpectedEOF), true},
+		{&pgconn.PgError{Code: "23505"}, false}, // a unique violation is a bug, not an outage
+		{fmt.Errorf("query: %w", context.DeadlineExceeded), false},
+		{context.Canceled, false},
+		{errors.New("render: boom"), false},
+	} {
+		if got := dbUnavailable(tc.err); got != tc.want {
+			t.Errorf("dbUnavailable(%v) = %v, want %v", tc.err, got, tc.want)
+		}
 	}
 }
