@@ -55,6 +55,7 @@ var (
 	flagOut      = flag.String("out", "bench", "directory for results.json and results.md")
 	flagPool     = flag.String("db-max-conns", "", "AIGRID_DB_MAX_CONNS for aigrid (default: aigrid's own)")
 	flagLabel    = flag.String("label", "", "a label stored with the results (e.g. the commit measured)")
+	flagProfile  = flag.String("cpuprofile", "", "directory for aigrid's CPU profiles of the save, step page and results page figures (first run)")
 	// internal: the bare net/http server, run as a separate process like aigrid
 	flagBare = flag.String("bare", "", "internal: serve the pages in this directory on 127.0.0.1:0")
 )
@@ -150,6 +151,47 @@ func run() error {
 	env := append(os.Environ(), "AIGRID_ADDR=127.0.0.1:0", "AIGRID_DATA_DIR="+dataDir, "AIGRID_LOG_LEVEL=info")
 	if *flagPool != "" {
 		env = append(env, "AIGRID_DB_MAX_CONNS="+*flagPool)
+	}
+	metricsAddr := ""
+	if *flagProfile != "" { // the profiler is served on the metrics listener
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		metricsAddr = ln.Addr().String()
+		ln.Close()
+		env = append(env, "AIGRID_METRICS_ADDR="+metricsAddr)
+		if err := os.MkdirAll(*flagProfile, 0o755); err != nil {
+			return err
+		}
+	}
+	// profiled runs a figure while aigrid records a CPU profile of it (first run only)
+	profiled := func(run int, file string, fig func() Figure) Figure {
+		if metricsAddr == "" || run > 0 {
+			return fig()
+		}
+		done := make(chan error, 1)
+		go func() {
+			time.Sleep(time.Second) // after the warm-up
+			secs := max(1, int(flagDuration.Seconds())-1)
+			resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", metricsAddr, secs))
+			if err != nil {
+				done <- err
+				return
+			}
+			defer resp.Body.Close()
+			f, err := os.Create(filepath.Join(*flagProfile, file))
+			if err == nil {
+				_, err = io.Copy(f, resp.Body)
+				f.Close()
+			}
+			done <- err
+		}()
+		out := fig()
+		if err := <-done; err != nil {
+			log.Printf("profile %s: %v", file, err)
+		}
+		return out
 	}
 	env = slices.DeleteFunc(env, func(s string) bool { return strings.HasPrefix(s, "DATABASE_URL=") })
 	app := exec.Command(bin, "serve")
@@ -262,7 +304,9 @@ func run() error {
 			return err
 		}
 		stopSampling := sampleRSS(app.Process.Pid, &peak)
-		figs = append(figs, measure("step save (POST, 303)", *flagSave, ws, func(w *worker) error { return appSave(plainClient, base, w) }))
+		figs = append(figs, profiled(i, "save.pprof", func() Figure {
+			return measure("step save (POST, 303)", *flagSave, ws, func(w *worker) error { return appSave(plainClient, base, w) })
+		}))
 		stopSampling()
 		figs = append(figs, measure("bare net/http, step-sized page (limit)", *flagPage, ws, func(w *worker) error {
 			return expect(plainClient, "GET", bareURL+"/step", nil, "", nil, 200)
@@ -273,8 +317,12 @@ func run() error {
 		figs = append(figs, measure("/healthz (limit)", *flagPage, ws, func(w *worker) error {
 			return expect(plainClient, "GET", base+"/healthz", nil, "", nil, 200)
 		}))
-		figs = append(figs, measure("step page (GET)", *flagPage, ws, func(w *worker) error { return get(plainClient, base+stepPath(w), "")(w) }))
-		figs = append(figs, measure("results page (GET)", *flagPage, ws, func(w *worker) error { return get(plainClient, base+resultsPath(w), "")(w) }))
+		figs = append(figs, profiled(i, "step.pprof", func() Figure {
+			return measure("step page (GET)", *flagPage, ws, func(w *worker) error { return get(plainClient, base+stepPath(w), "")(w) })
+		}))
+		figs = append(figs, profiled(i, "results.pprof", func() Figure {
+			return measure("results page (GET)", *flagPage, ws, func(w *worker) error { return get(plainClient, base+resultsPath(w), "")(w) })
+		}))
 		figs = append(figs, measure("step page (GET, gzip)", *flagPage, ws, func(w *worker) error { return get(gzipClient, base+stepPath(w), "gzip")(w) }))
 		res.Runs = append(res.Runs, figs)
 	}

@@ -26,7 +26,14 @@ import (
 	"aigrid/migrations"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) == "serve" { // a real aigrid process for the fault tests (killCrash)
+		err := run(context.Background(), []string{"serve"}, os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+		fmt.Fprintln(os.Stderr, "aigrid:", err)
+		os.Exit(1)
+	}
+	pgtest.Main(m)
+}
 
 // syncBuffer is a bytes.Buffer safe for a writer and a reader in different goroutines.
 type syncBuffer struct {

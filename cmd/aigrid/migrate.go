@@ -37,7 +37,12 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 		return err
 	}
 	defer closeDB()
-	mg, err := postgres.NewMigrator(db)
+	mdb, closeMigrations, err := openMigrations(ctx, cfg, db)
+	if err != nil {
+		return err
+	}
+	defer closeMigrations()
+	mg, err := postgres.NewMigrator(mdb)
 	if err != nil {
 		return err
 	}

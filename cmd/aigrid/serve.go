@@ -54,7 +54,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer closeDB()
-	if err := postgres.Prepare(ctx, db, postgres.Defaults{SignupOpen: cfg.LocalMode()}); err != nil {
+	mdb, closeMigrations, err := openMigrations(ctx, cfg, db)
+	if err != nil {
+		return err
+	}
+	err = postgres.PrepareVia(ctx, db, mdb, postgres.Defaults{SignupOpen: cfg.LocalMode()})
+	closeMigrations()
+	if err != nil {
 		return err
 	}
 
@@ -116,6 +122,21 @@ func loadContent(cfg config.Config) (*questionnaire.Questionnaire, error) {
 		return nil, fmt.Errorf("the questionnaire content is invalid, refusing to start:\n%w", err)
 	}
 	return qn, nil
+}
+
+// openMigrations returns the pool to migrate through: db, or a small pool on
+// AIGRID_MIGRATE_DATABASE_URL when it is set (DATABASE_URL then goes through PgBouncer in
+// transaction mode, where golang-migrate's session-level advisory lock could be taken on one
+// server connection and released on another).
+func openMigrations(ctx context.Context, cfg config.Config, db *pgxpool.Pool) (*pgxpool.Pool, func(), error) {
+	if cfg.MigrateURL == "" {
+		return db, func() {}, nil
+	}
+	pool, err := postgres.Open(ctx, cfg.MigrateURL, postgres.MaxConns(2))
+	if err != nil {
+		return nil, nil, fmt.Errorf("AIGRID_MIGRATE_DATABASE_URL: %w", err)
+	}
+	return pool, pool.Close, nil
 }
 
 // openDatabase connects to DATABASE_URL or, in local mode, starts the project-local cluster and

@@ -243,7 +243,13 @@ type Overview struct {
 
 // Summarise computes which questions apply and how far each section and sheet is answered.
 func Summarise(qn *questionnaire.Questionnaire, profile questionnaire.Profile, answers map[string]Answer) Overview {
-	o := Overview{Visible: qn.Visibility(profile, Values(answers)), Sections: map[string]Progress{}, Sheets: map[string]Progress{}}
+	return SummariseVisible(qn, qn.Visibility(profile, Values(answers)), answers)
+}
+
+// SummariseVisible is Summarise with the questions that apply already known: visible must be
+// qn.Visibility(profile, Values(answers)) (a caller may have kept it); it is not changed.
+func SummariseVisible(qn *questionnaire.Questionnaire, visible map[string]bool, answers map[string]Answer) Overview {
+	o := Overview{Visible: visible, Sections: map[string]Progress{}, Sheets: map[string]Progress{}}
 	for _, sh := range qn.Sheets {
 		var sp Progress
 		for _, sec := range sh.Sections {

@@ -28,6 +28,10 @@ type Config struct {
 	OIDC        *OIDC      // single sign-on; nil when AIGRID_OIDC_ISSUER is unset
 	DBMaxConns  int32      // AIGRID_DB_MAX_CONNS: size of the database connection pool
 	MetricsAddr string     // AIGRID_METRICS_ADDR: host:port serving /metrics; empty means off
+	// MigrateURL is a direct connection to PostgreSQL for migrations (at start-up and by
+	// "aigrid migrate"), when DATABASE_URL goes through PgBouncer in transaction mode: the
+	// migrations' advisory lock is a session lock, which needs one server connection throughout.
+	MigrateURL string // AIGRID_MIGRATE_DATABASE_URL; empty means DATABASE_URL
 }
 
 // OIDC configures single sign-on with an OpenID Connect provider (authorization code flow).
@@ -74,6 +78,7 @@ var Variables = []struct{ Name, Default, Doc string }{
 	{"AIGRID_OIDC_ORG_MAP", "", "claim value → organisation: value=organisation-id:role;… (role viewer, reviewer or editor)"},
 	{"AIGRID_DB_MAX_CONNS", strconv.Itoa(DefaultDBMaxConns), "maximum number of database connections of this instance (1–1000)"},
 	{"AIGRID_METRICS_ADDR", "", "host:port serving Prometheus metrics at /metrics; unset means off"},
+	{"AIGRID_MIGRATE_DATABASE_URL", "", "direct PostgreSQL URL for migrations when DATABASE_URL goes through PgBouncer in transaction mode; unset means DATABASE_URL"},
 }
 
 // Load reads the configuration through getenv.
@@ -105,6 +110,16 @@ func Load(getenv func(string) string) (Config, error) {
 		u, err := url.Parse(c.DatabaseURL)
 		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 			bad("DATABASE_URL", "must be a postgres:// or postgresql:// URL")
+		}
+	}
+
+	c.MigrateURL = get("AIGRID_MIGRATE_DATABASE_URL")
+	if c.MigrateURL != "" {
+		u, err := url.Parse(c.MigrateURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			bad("AIGRID_MIGRATE_DATABASE_URL", "must be a postgres:// or postgresql:// URL")
+		} else if c.DatabaseURL == "" {
+			bad("AIGRID_MIGRATE_DATABASE_URL", "needs DATABASE_URL (local mode has no PgBouncer)")
 		}
 	}
 
@@ -268,6 +283,10 @@ func (c Config) LogValue() slog.Value {
 	if c.DatabaseURL != "" {
 		db = RedactDatabaseURL(c.DatabaseURL)
 	}
+	migrate := ""
+	if c.MigrateURL != "" {
+		migrate = RedactDatabaseURL(c.MigrateURL)
+	}
 	base := ""
 	if c.BaseURL != nil {
 		base = c.BaseURL.String()
@@ -278,7 +297,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("log_level", c.LogLevel.String()), slog.String("log_format", c.LogFormat),
 		slog.String("content_dir", c.ContentDir), slog.Any("oidc", c.OIDC),
 		slog.String("content_dir", c.ContentDir), slog.Int("db_max_conns", int(c.DBMaxConns)),
-		slog.String("metrics_addr", c.MetricsAddr),
+		slog.String("metrics_addr", c.MetricsAddr), slog.String("migrate_database", migrate),
 	)
 }
 

@@ -77,17 +77,18 @@ func TestValid(t *testing.T) {
 // Every invalid value is reported, each naming its variable, all at once.
 func TestInvalid(t *testing.T) {
 	_, err := config.Load(env(map[string]string{
-		"AIGRID_ADDR":        "8080",
-		"DATABASE_URL":       "mysql://x",
-		"AIGRID_BASE_URL":    "example.org",
-		"AIGRID_SESSION_KEY": base64.StdEncoding.EncodeToString([]byte("short")),
-		"AIGRID_LOG_LEVEL":   "loud",
-		"AIGRID_LOG_FORMAT":  "xml",
+		"AIGRID_ADDR":                 "8080",
+		"DATABASE_URL":                "mysql://x",
+		"AIGRID_MIGRATE_DATABASE_URL": "mysql://x",
+		"AIGRID_BASE_URL":             "example.org",
+		"AIGRID_SESSION_KEY":          base64.StdEncoding.EncodeToString([]byte("short")),
+		"AIGRID_LOG_LEVEL":            "loud",
+		"AIGRID_LOG_FORMAT":           "xml",
 	}))
 	if err == nil {
 		t.Fatal("accepted invalid configuration")
 	}
-	for _, name := range []string{"AIGRID_ADDR:", "DATABASE_URL:", "AIGRID_BASE_URL:", "AIGRID_SESSION_KEY:", "AIGRID_LOG_LEVEL:", "AIGRID_LOG_FORMAT:"} {
+	for _, name := range []string{"AIGRID_ADDR:", "DATABASE_URL:", "AIGRID_MIGRATE_DATABASE_URL:", "AIGRID_BASE_URL:", "AIGRID_SESSION_KEY:", "AIGRID_LOG_LEVEL:", "AIGRID_LOG_FORMAT:"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error does not name %s:\n%v", name, err)
 		}
@@ -96,6 +97,7 @@ func TestInvalid(t *testing.T) {
 		{"AIGRID_SESSION_KEY", "!!!not base64!!!"},
 		{"AIGRID_BASE_URL", "https://x.org/?a=b"},
 		{"AIGRID_BASE_URL", "ftp://x.org"},
+		{"AIGRID_MIGRATE_DATABASE_URL", "postgres://u@db/aigrid"}, // without DATABASE_URL
 	} {
 		if _, err := config.Load(env(map[string]string{tc.name: tc.value})); err == nil || !strings.Contains(err.Error(), tc.name) {
 			t.Errorf("%s=%q: err = %v", tc.name, tc.value, err)
@@ -105,9 +107,10 @@ func TestInvalid(t *testing.T) {
 
 func TestSecretsNeverLogged(t *testing.T) {
 	key := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte("k"), 32))
-	c, err := config.Load(env(map[string]string{"DATABASE_URL": "postgres://u:hunter2@db/aigrid", "AIGRID_SESSION_KEY": key}))
-	if err != nil {
-		t.Fatal(err)
+	c, err := config.Load(env(map[string]string{"DATABASE_URL": "postgres://u:hunter2@db/aigrid", "AIGRID_SESSION_KEY": key,
+		"AIGRID_MIGRATE_DATABASE_URL": "postgres://u:hunter2@db:5432/aigrid"}))
+	if err != nil || c.MigrateURL != "postgres://u:hunter2@db:5432/aigrid" {
+		t.Fatal(c.MigrateURL, err)
 	}
 	var buf bytes.Buffer
 	slog.New(slog.NewTextHandler(&buf, nil)).Info("config", "config", c)

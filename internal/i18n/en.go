@@ -793,4 +793,7 @@ var en = map[string]string{
 	"audit.api_token.create":    "API token created",
 	"audit.api_token.revoke":    "API token revoked",
 	"audit.api.read":            "Read through the API",
+	// perf 2
+	"error.db.title": "The database cannot be reached",
+	"error.db.body":  "The application lost contact with its database for a moment (a restart or maintenance). What you sent may or may not have been recorded: reload the page in a few seconds to see what was saved, then try again if needed.",
 }

@@ -793,4 +793,7 @@ var fr = map[string]string{
 	"audit.api_token.create":    "Jeton d’API créé",
 	"audit.api_token.revoke":    "Jeton d’API révoqué",
 	"audit.api.read":            "Lecture par l’API",
+	// perf 2
+	"error.db.title": "Base de données injoignable",
+	"error.db.body":  "L’application a perdu le contact avec sa base de données pendant un instant (redémarrage ou maintenance). Ce que vous avez envoyé a pu être enregistré ou non : rechargez la page dans quelques secondes pour voir ce qui a été enregistré, puis recommencez si besoin.",
 }

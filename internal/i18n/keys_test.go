@@ -479,7 +479,7 @@ func families(t *testing.T, src source) map[string][]string {
 	roles := src.constants(t, "internal/account", "Role")
 	transitions := src.constants(t, "internal/assessment", "Transition")
 	_, statuses := src.returns(t, "web/pages", "errorKey")
-	statuses = append(statuses, "500")
+	statuses = append(statuses, "500", "db") // and ErrorView.Reason's values (serverError)
 	var errors []string
 	for _, s := range statuses {
 		for _, part := range []string{"title", "body"} { // errorKey's callers, in error.templ

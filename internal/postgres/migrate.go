@@ -89,7 +89,13 @@ type Defaults struct {
 // Prepare is the start-up path: it applies every pending migration, then writes the default
 // settings that the database does not hold yet.
 func Prepare(ctx context.Context, pool *pgxpool.Pool, d Defaults) error {
-	if err := Migrate(pool); err != nil {
+	return PrepareVia(ctx, pool, pool, d)
+}
+
+// PrepareVia is Prepare with the migrations applied through another pool: a direct connection
+// when pool goes through PgBouncer in transaction mode (AIGRID_MIGRATE_DATABASE_URL).
+func PrepareVia(ctx context.Context, pool, migrations *pgxpool.Pool, d Defaults) error {
+	if err := Migrate(migrations); err != nil {
 		return err
 	}
 	return NewStore(pool).initSettings(ctx, d)

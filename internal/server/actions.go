@@ -12,7 +12,6 @@ import (
 	"aigrid/internal/assessment"
 	"aigrid/internal/postgres"
 	"aigrid/internal/questionnaire"
-	"aigrid/internal/scoring"
 	"aigrid/internal/screening"
 	"aigrid/web/components"
 	"aigrid/web/pages"
@@ -35,7 +34,7 @@ func (s *Server) renderActions(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
-	v.Recommendations = scoring.Recommend(s.qn, a.Profile, assessment.Values(answers))
+	v.Recommendations = s.recommend(s.qn, a.Profile, assessment.Values(answers))
 	v.Summary = assessment.Summary(v.Actions, v.Now)
 	if len(v.Recommendations) == 0 && v.Form != nil && !v.Form.Valid() {
 		// the page shows no form to add an action, so errors can only point at that sentence

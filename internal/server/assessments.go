@@ -63,7 +63,7 @@ func (s *Server) listAssessments(w http.ResponseWriter, r *http.Request) error {
 	for _, a := range list {
 		ov := assessment.Summarise(s.qn, a.Profile, answers[a.ID])
 		v.Rows = append(v.Rows, pages.AssessmentRow{Assessment: a, Progress: ov.Total,
-			Report: scoring.Score(s.qn, a.Profile, assessment.Values(answers[a.ID]))})
+			Report: s.score(s.qn, a.Profile, assessment.Values(answers[a.ID]))})
 	}
 	s.render(w, r, http.StatusOK, pages.Assessments(s.globals(w, r), v))
 	return nil

@@ -2,13 +2,19 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/a-h/templ"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"aigrid/internal/account"
 	"aigrid/internal/postgres"
@@ -62,8 +68,16 @@ func (s *Server) handle(fn handlerFunc) http.HandlerFunc {
 	}
 }
 
-// serverError logs err and answers with the 500 page.
+// serverError logs err and answers with the 500 page, or with 503 and a page saying the database
+// could not be reached when that is the cause (a restart, a failover): the request may be retried.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if dbUnavailable(err) {
+		s.log.WarnContext(r.Context(), "database unavailable", "err", err, "method", r.Method, "route", routePattern(r), "path", logPath(r),
+			"request_id", requestIDFrom(r.Context()))
+		w.Header().Set("Retry-After", "5")
+		s.render(w, r, http.StatusServiceUnavailable, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusServiceUnavailable, Reason: "db"}))
+		return
+	}
 	s.log.ErrorContext(r.Context(), "request failed", "err", err, "method", r.Method, "route", routePattern(r), "path", logPath(r),
 		"request_id", requestIDFrom(r.Context()))
 	s.render(w, r, http.StatusInternalServerError, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusInternalServerError}))
@@ -95,6 +109,26 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// dbUnavailable tells whether err means the database could not be reached or went away: no
+// connection could be made, the connection broke, or the server is shutting down or starting up
+// (SQLSTATE class 08, and 57P01–57P03).
+func dbUnavailable(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return false // a request that ran out of time (it satisfies net.Error) stays a 500
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return true
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
+	}
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EPIPE)
 }
 
 var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/http/pprof"
 	"strconv"
 	"time"
 
@@ -94,13 +95,16 @@ func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(poolCanceled, prometheus.CounterValue, float64(st.CanceledAcquireCount()))
 }
 
-// MetricsHandler serves the metrics in Prometheus' text format, or nil when metrics are off
-// (AIGRID_METRICS_ADDR unset). Serve it on its own listener, apart from the application.
+// MetricsHandler serves the metrics in Prometheus' text format, and Go's profiler at
+// /debug/pprof/ (what "make bench" reads its CPU profiles from), or nil when metrics are off
+// (AIGRID_METRICS_ADDR unset). Serve it on its own private listener, apart from the application.
 func (s *Server) MetricsHandler() http.Handler {
 	if s.metrics == nil {
 		return nil
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
 	return mux
 }

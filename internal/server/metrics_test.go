@@ -80,6 +80,15 @@ func TestMetrics(t *testing.T) {
 	if resp, _ := tm.editor.get("/metrics"); resp.StatusCode != 404 {
 		t.Errorf("the application serves /metrics: %d", resp.StatusCode)
 	}
+	// the profiler: on the metrics listener only
+	if presp, err := http.Get(mts.URL + "/debug/pprof/"); err != nil || presp.StatusCode != 200 {
+		t.Errorf("profiler on the metrics listener: %v %v", presp, err)
+	} else {
+		presp.Body.Close()
+	}
+	if resp, _ := tm.editor.get("/debug/pprof/"); resp.StatusCode != 404 {
+		t.Errorf("the application serves /debug/pprof/: %d", resp.StatusCode)
+	}
 	if h := newApp(t).s.MetricsHandler(); h != nil {
 		t.Error("metrics handler without AIGRID_METRICS_ADDR")
 	}

@@ -25,8 +25,8 @@ func (s *Server) showResults(w http.ResponseWriter, r *http.Request) error {
 	}
 	a, answers := av.Assessment, av.Answers
 	values := assessment.Values(answers)
-	v := pages.ResultsView{Questionnaire: s.qn, Assessment: a, Report: scoring.Score(s.qn, a.Profile, values),
-		Recommendations: scoring.Recommend(s.qn, a.Profile, values), Adopted: map[string]bool{}, Screening: s.screen(a, answers)}
+	v := pages.ResultsView{Questionnaire: s.qn, Assessment: a, Report: s.score(s.qn, a.Profile, values),
+		Recommendations: s.recommend(s.qn, a.Profile, values), Adopted: map[string]bool{}, Screening: s.screen(a, answers)}
 	v.Plan = assessment.Summary(av.Actions, time.Now().UTC())
 	if av.ApprovedReport != nil {
 		var frozen scoring.Report

@@ -24,6 +24,7 @@ type Server struct {
 	log      *slog.Logger
 	st       *postgres.Store
 	qn       *questionnaire.Questionnaire
+	scores   *scoreCache // reports and recommendations by content and answers (scorecache.go)
 	sessions *sessionStore
 	box      *account.SecretBox // seals TOTP secrets at rest
 	sso      *ssoClient         // nil unless single sign-on is configured
@@ -47,7 +48,7 @@ type Options struct {
 
 // New builds the server and its routes.
 func New(o Options) *Server {
-	s := &Server{cfg: o.Config, log: o.Logger, st: o.Store, qn: o.Questionnaire, rules: map[string]access{}}
+	s := &Server{cfg: o.Config, log: o.Logger, st: o.Store, qn: o.Questionnaire, rules: map[string]access{}, scores: newScoreCache()}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -264,51 +263,6 @@ func TestHealthAndReadiness(t *testing.T) {
 		if resp, _ := get(t, ts, p); resp.StatusCode != 200 {
 			t.Errorf("%s = %d", p, resp.StatusCode)
 		}
-	}
-}
-
-// /readyz follows the database: 503 while it is down, 200 once it is back, with the same server.
-func TestReadinessFollowsTheDatabase(t *testing.T) {
-	ctx := context.Background()
-	cluster, dir, err := pgtest.StartCluster(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	t.Cleanup(func() { cluster.Stop(context.Background()) })
-	pool, err := postgres.Open(ctx, cluster.URL("postgres"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	s := New(testOptions(t, config.Config{}, pool))
-	ts := httptest.NewServer(s)
-	defer ts.Close()
-
-	status := func() int { resp, _ := get(t, ts, "/readyz"); return resp.StatusCode }
-	if got := status(); got != 200 {
-		t.Fatalf("readyz with the database up = %d", got)
-	}
-	if err := cluster.Stop(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if got := status(); got != 503 {
-		t.Fatalf("readyz with the database down = %d, want 503", got)
-	}
-	if got, _ := get(t, ts, "/healthz"); got.StatusCode != 200 {
-		t.Fatal("healthz must stay 200 while the database is down")
-	}
-	restarted, err := localpg.Start(ctx, localpg.Options{Dir: cluster.Dir(), Password: passwordOf(t, cluster), Throwaway: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { restarted.Stop(context.Background()) })
-	deadline := time.Now().Add(15 * time.Second)
-	for status() != 200 {
-		if time.Now().After(deadline) {
-			t.Fatal("readyz did not come back to 200 after the database restarted")
-		}
-		time.Sleep(100 * time.Millisecond)
 	}
 }
 

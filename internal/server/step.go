@@ -41,7 +41,7 @@ func (s *Server) loadStep(r *http.Request) (stepContext, error) {
 		return sc, err
 	}
 	sc.a, sc.answers, sc.position = v.Assessment, v.Answers, v.Position
-	sc.ov = assessment.Summarise(s.qn, sc.a.Profile, sc.answers)
+	sc.ov = s.summarise(s.qn, sc.a.Profile, sc.answers)
 	return sc, nil
 }
 
@@ -312,7 +312,7 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 	}
 	// New questions may now apply in this step (an answer switched them on): stay to show them.
 	// "Save and leave" always leaves (the overview shows what is left); otherwise, stay to show them.
-	newOv := assessment.Summarise(s.qn, sc.a.Profile, after)
+	newOv := s.summarise(s.qn, sc.a.Profile, after) // cached for the page the redirect leads to
 	appeared := len(newOv.VisibleQuestions(sc.sec)) > len(visible)
 	prev, next := s.neighbours(newOv, sc.sec) // answers can make later steps apply, or empty them
 	target := s.assessmentPath(r, sc.a.ID, "/s/"+sc.sec.ID)

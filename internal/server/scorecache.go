@@ -1,0 +1,143 @@
+package server
+
+import (
+	"hash/maphash"
+	"slices"
+	"sync"
+
+	"aigrid/internal/assessment"
+	"aigrid/internal/questionnaire"
+	"aigrid/internal/scoring"
+)
+
+// Scores are computed from the answers on every read (the store keeps answers, not scores), and
+// the pages read far more often than anyone saves. scoring.Score and Recommend are pure functions
+// of the questionnaire, the profile and the answers, so their results are kept in memory under a
+// key made of exactly those inputs: the content version and a 128-bit hash of the profile and
+// the answers as read in the same request. No invalidation is needed: a save changes the answers,
+// so the next read has another key, and two instances on one database can never serve a stale
+// score. The cache is bounded (scoreCacheSize entries each), an arbitrary entry evicted when full.
+
+const scoreCacheSize = 2048
+
+type scoreKey struct {
+	qn      *questionnaire.Questionnaire
+	version string
+	h1, h2  uint64
+}
+
+// boundedCache is a map with at most max entries.
+type boundedCache[V any] struct {
+	mu  sync.Mutex
+	m   map[scoreKey]V
+	max int
+}
+
+func (c *boundedCache[V]) get(k scoreKey) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.m[k]
+	return v, ok
+}
+
+func (c *boundedCache[V]) put(k scoreKey, v V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = make(map[scoreKey]V)
+	}
+	if _, ok := c.m[k]; !ok && len(c.m) >= c.max {
+		for old := range c.m { // map iteration starts at a random entry
+			delete(c.m, old)
+			break
+		}
+	}
+	c.m[k] = v
+}
+
+func (c *boundedCache[V]) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.m)
+}
+
+// scoreCache holds reports and recommendations by scoreKey.
+type scoreCache struct {
+	reports boundedCache[scoring.Report]
+	recs    boundedCache[[]scoring.Recommendation]
+	visible boundedCache[map[string]bool] // qn.Visibility: which questions apply
+}
+
+func newScoreCache() *scoreCache {
+	return &scoreCache{reports: boundedCache[scoring.Report]{max: scoreCacheSize}, recs: boundedCache[[]scoring.Recommendation]{max: scoreCacheSize},
+		visible: boundedCache[map[string]bool]{max: scoreCacheSize}}
+}
+
+var scoreSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+
+// keyOf hashes the profile and the answers independently of map order: each entry is hashed on
+// its own and the hashes are summed (with a different tag for the profile and the answers).
+func keyOf(qn *questionnaire.Questionnaire, profile questionnaire.Profile, answers questionnaire.Answers) scoreKey {
+	k := scoreKey{qn: qn, version: qn.Version}
+	var h maphash.Hash
+	add := func(tag byte, m questionnaire.Values) {
+		for id, vals := range m {
+			for i, seed := range scoreSeeds {
+				h.SetSeed(seed)
+				h.WriteByte(tag)
+				h.WriteString(id)
+				for _, v := range vals {
+					h.WriteByte(0)
+					h.WriteString(v)
+				}
+				if i == 0 {
+					k.h1 += h.Sum64()
+				} else {
+					k.h2 += h.Sum64()
+				}
+			}
+		}
+	}
+	add('p', profile)
+	add('a', answers)
+	k.h1 += uint64(len(profile))<<32 | uint64(len(answers))
+	return k
+}
+
+// score is scoring.Score, from the cache when the same inputs were scored before. The report's
+// slices are copied: callers may not change the cached one.
+func (s *Server) score(qn *questionnaire.Questionnaire, profile questionnaire.Profile, answers questionnaire.Answers) scoring.Report {
+	k := keyOf(qn, profile, answers)
+	r, ok := s.scores.reports.get(k)
+	if !ok {
+		r = scoring.Score(qn, profile, answers)
+		s.scores.reports.put(k, r)
+	}
+	r.Sheets = slices.Clone(r.Sheets)
+	return r
+}
+
+// recommend is scoring.Recommend, from the cache when the same inputs were seen before (a copy).
+func (s *Server) recommend(qn *questionnaire.Questionnaire, profile questionnaire.Profile, answers questionnaire.Answers) []scoring.Recommendation {
+	k := keyOf(qn, profile, answers)
+	recs, ok := s.scores.recs.get(k)
+	if !ok {
+		recs = scoring.Recommend(qn, profile, answers)
+		s.scores.recs.put(k, recs)
+	}
+	return slices.Clone(recs)
+}
+
+// summarise is assessment.Summarise with the questions that apply (a pure function of the
+// profile and the answers' values, like the scores) taken from the cache. The map is shared:
+// Overview.Visible is only read.
+func (s *Server) summarise(qn *questionnaire.Questionnaire, profile questionnaire.Profile, answers map[string]assessment.Answer) assessment.Overview {
+	values := assessment.Values(answers)
+	k := keyOf(qn, profile, values)
+	visible, ok := s.scores.visible.get(k)
+	if !ok {
+		visible = qn.Visibility(profile, values)
+		s.scores.visible.put(k, visible)
+	}
+	return assessment.SummariseVisible(qn, visible, answers)
+}
