@@ -11,10 +11,11 @@ run:
 	@$(GO) build -o bin/aigrid ./cmd/aigrid
 	exec bin/aigrid serve
 
-# axe-core for the end-to-end accessibility checks: test-only, pinned by its package-lock.json
-AXE := internal/server/testdata/axe/node_modules/axe-core/axe.min.js
+# axe-core (end-to-end accessibility checks) and the Nu HTML checker (vnu-jar, run with Java over
+# every page the tests fetch): test-only, pinned by their package-lock.json; npm ci again when it changes
+AXE := internal/server/testdata/axe/node_modules/.installed
 $(AXE): internal/server/testdata/axe/package-lock.json
-	cd internal/server/testdata/axe && npm ci --no-audit --no-fund
+	cd internal/server/testdata/axe && npm ci --no-audit --no-fund && touch node_modules/.installed
 
 ## test: every test, database and HTTP included, with the race detector, then a short fuzz run
 test: $(AXE)
