@@ -1,0 +1,62 @@
+package server
+
+import (
+	"context"
+	"testing"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// tabsTo presses Tab until the element matching js (an expression true of document.activeElement)
+// has the focus and returns how many presses it took, or -1 after max.
+func tabsTo(t *testing.T, ctx context.Context, js string, max int) int {
+	t.Helper()
+	for i := 1; i <= max; i++ {
+		var ok bool
+		run(t, ctx, chromedp.KeyEvent(kb.Tab), chromedp.Evaluate(`(e => !!(`+js+`))(document.activeElement)`, &ok))
+		if ok {
+			return i
+		}
+	}
+	return -1
+}
+
+// On a step of six questions, the save button is a few Tab stops away: each question is its help,
+// its answer (a radio group is one stop) and its comment and evidence; a skip link leads to the
+// step's buttons.
+func TestE2EKeyboardStepTabStops(t *testing.T) {
+	tm := newTeam(t)
+	id := tm.create(tm.editor, "Chatbot", fullProfile)
+	ctx := browser(t, tm.editor)
+	step := tm.a.ts.URL + tm.path("/a/"+id+"/s/1.5")
+	for _, js := range []bool{true, false} {
+		run(t, ctx, emulation.SetScriptExecutionDisabled(!js), chromedp.Navigate(step), chromedp.WaitVisible("h1"))
+		n := tabsTo(t, ctx, `e.dataset.testid === "save-next"`, 120)
+		// header (two skip links, brand, 3 menu links, sign out, language), organisation and
+		// assessment links: 10; then 3 stops a question (4 without JavaScript: the "why not
+		// applicable" field is not hidden), then Save. Before this test, Save was the 34th stop with
+		// JavaScript and the 40th without (the history link was a stop of its own).
+		limit := 10 + 6*3 + 1
+		if !js {
+			limit += 6
+		}
+		t.Logf("JavaScript %v: %d Tab stops from the top of a 6-question step to Save (at most %d)", js, n, limit)
+		if n < 0 || n > limit {
+			t.Errorf("JavaScript %v: %d Tab stops to Save, want at most %d", js, n, limit)
+		}
+		// the second skip link leads there in three: skip to content, skip to the buttons, Enter, Save
+		run(t, ctx, chromedp.Navigate(step), chromedp.WaitVisible("h1"))
+		if n := tabsTo(t, ctx, `e.dataset.testid === "skip-actions"`, 3); n != 2 {
+			t.Fatalf("JavaScript %v: the skip link to the buttons is Tab stop %d, want 2", js, n)
+		}
+		run(t, ctx, chromedp.KeyEvent(kb.Enter))
+		if n := tabsTo(t, ctx, `e.dataset.testid === "save-next"`, 3); n != 1 {
+			t.Errorf("JavaScript %v: after the skip link, Save is %d Tab stops away, want 1", js, n)
+		}
+	}
+	// and Save works from there, by keyboard
+	run(t, ctx, chromedp.KeyEvent(kb.Enter))
+	waitPath(t, ctx, "/s/2.1")
+}
