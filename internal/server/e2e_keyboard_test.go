@@ -2,9 +2,11 @@ package server
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -59,4 +61,31 @@ func TestE2EKeyboardStepTabStops(t *testing.T) {
 	// and Save works from there, by keyboard
 	run(t, ctx, chromedp.KeyEvent(kb.Enter))
 	waitPath(t, ctx, "/s/2.1")
+}
+
+// At 390 px, each member's role controls (role, change, remove) are on screen without scrolling
+// sideways; the audit log reads as names at both widths. Screenshots with $AIGRID_SCREENSHOTS.
+func TestE2EMembersAndAuditOnMobile(t *testing.T) {
+	tm := newTeam(t)
+	u, _, _ := tm.a.st.UserByEmail(context.Background(), "owner@example.org")
+	if err := tm.a.st.SetSiteAdmin(context.Background(), u.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser(t, tm.owner)
+	host := strings.TrimPrefix(tm.a.ts.URL, "http://")
+	host = host[:strings.LastIndex(host, ":")]
+	for _, lang := range []string{"en", "fr"} {
+		run(t, ctx, network.SetCookie("aigrid_lang", lang).WithDomain(host).WithPath("/"))
+		for _, w := range []int64{1280, 390} {
+			pageHeight(t, ctx, tm.a.ts.URL+tm.path("/members"), "members-"+lang, w)
+			var off []string
+			run(t, ctx, chromedp.Evaluate(`Array.from(document.querySelectorAll('[data-testid="members"] select, [data-testid="members"] button')).
+				filter(e => { const r = e.getBoundingClientRect(); return r.left < 0 || r.right > document.documentElement.clientWidth }).
+				map(e => e.id || e.textContent.trim())`, &off))
+			if len(off) > 0 {
+				t.Errorf("members (%s, %d px): role controls off screen: %v", lang, w, off)
+			}
+			pageHeight(t, ctx, tm.a.ts.URL+"/admin", "admin-"+lang, w)
+		}
+	}
 }
