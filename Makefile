@@ -4,7 +4,12 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 IMAGE   ?= aigrid:$(VERSION)
 
-.PHONY: run test fuzz-short fuzz lint fmt generate build bench docker migrate-new content-check
+# Lighthouse for make audit: audit-only, pinned by bench/audit/package-lock.json
+LIGHTHOUSE := bench/audit/node_modules/.installed
+$(LIGHTHOUSE): bench/audit/package-lock.json
+	cd bench/audit && npm ci --no-audit --no-fund && touch node_modules/.installed
+
+.PHONY: run test audit fuzz-short fuzz lint fmt generate build bench docker migrate-new content-check
 
 ## run: start aigrid in local mode (its own PostgreSQL in ./.data) and print its URL
 run:
@@ -70,6 +75,12 @@ build:
 bench:
 	$(GO) run ./bench $(BENCHFLAGS)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./...
+
+## audit: Lighthouse (Debian's Chromium, or CHROME_PATH) on the home page, a step and the results of
+## a seeded complete assessment, mobile and desktop; writes the scores, bytes and requests into
+## docs/benchmarks.md. Not part of make test.
+audit: $(LIGHTHOUSE)
+	$(GO) run ./bench -audit
 
 ## docker: build the container image
 docker:
