@@ -23,8 +23,10 @@ $(AXE): internal/server/testdata/axe/package-lock.json
 	cd internal/server/testdata/axe && npm ci --no-audit --no-fund && touch node_modules/.installed
 
 ## test: every test, database and HTTP included, with the race detector, then a short fuzz run
+# -timeout: the server package's browser tests take more than go test's default 10 minutes on a
+# busy 2-core machine with the race detector
 test: $(AXE)
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 	@$(MAKE) --no-print-directory fuzz-short
 
 # fuzz targets: package and name (seed corpora are in the tests; findings go to testdata/fuzz)
