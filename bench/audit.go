@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"log"
@@ -90,7 +91,7 @@ func runAudit() error {
 	chrome := os.Getenv("CHROME_PATH")
 	if chrome == "" {
 		if chrome, err = exec.LookPath("chromium"); err != nil {
-			return fmt.Errorf("Lighthouse needs Chromium: apt-get install chromium, or set CHROME_PATH")
+			return errors.New("lighthouse needs Chromium: apt-get install chromium, or set CHROME_PATH")
 		}
 	}
 	root, err := os.MkdirTemp("", "aigrid-audit-")
