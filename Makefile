@@ -4,21 +4,29 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 IMAGE   ?= aigrid:$(VERSION)
 
-.PHONY: run test fuzz-short fuzz lint fmt generate build bench docker migrate-new content-check
+# Lighthouse for make audit: audit-only, pinned by bench/audit/package-lock.json
+LIGHTHOUSE := bench/audit/node_modules/.installed
+$(LIGHTHOUSE): bench/audit/package-lock.json
+	cd bench/audit && npm ci --no-audit --no-fund && touch node_modules/.installed
+
+.PHONY: run test audit fuzz-short fuzz lint fmt generate build bench docker migrate-new content-check
 
 ## run: start aigrid in local mode (its own PostgreSQL in ./.data) and print its URL
 run:
 	@$(GO) build -o bin/aigrid ./cmd/aigrid
 	exec bin/aigrid serve
 
-# axe-core for the end-to-end accessibility checks: test-only, pinned by its package-lock.json
-AXE := internal/server/testdata/axe/node_modules/axe-core/axe.min.js
+# axe-core (end-to-end accessibility checks) and the Nu HTML checker (vnu-jar, run with Java over
+# every page the tests fetch): test-only, pinned by their package-lock.json; npm ci again when it changes
+AXE := internal/server/testdata/axe/node_modules/.installed
 $(AXE): internal/server/testdata/axe/package-lock.json
-	cd internal/server/testdata/axe && npm ci --no-audit --no-fund
+	cd internal/server/testdata/axe && npm ci --no-audit --no-fund && touch node_modules/.installed
 
 ## test: every test, database and HTTP included, with the race detector, then a short fuzz run
+# -timeout: the server package's browser tests take more than go test's default 10 minutes on a
+# busy 2-core machine with the race detector
 test: $(AXE)
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 	@$(MAKE) --no-print-directory fuzz-short
 
 # fuzz targets: package and name (seed corpora are in the tests; findings go to testdata/fuzz)
@@ -69,6 +77,12 @@ build:
 bench:
 	$(GO) run ./bench $(BENCHFLAGS)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./...
+
+## audit: Lighthouse (Debian's Chromium, or CHROME_PATH) on the home page, a step and the results of
+## a seeded complete assessment, mobile and desktop; writes the scores, bytes and requests into
+## docs/benchmarks.md. Not part of make test.
+audit: $(LIGHTHOUSE)
+	$(GO) run ./bench -audit
 
 ## docker: build the container image
 docker:

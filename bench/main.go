@@ -67,7 +67,11 @@ func main() {
 		serveBare(*flagBare)
 		return
 	}
-	if err := run(); err != nil {
+	do := run
+	if *flagAudit {
+		do = runAudit
+	}
+	if err := do(); err != nil {
 		log.Fatal(err)
 	}
 }

@@ -138,6 +138,10 @@ type AuditEntry struct {
 	Action         string
 	Details        map[string]any
 	IP             string
+	// read back only: the organisation's name, and the current names of the people and assessments
+	// the details refer to by id ("user", "assessment" → name), for a log people can read
+	OrganisationName string
+	Names            map[string]string
 }
 
 // OrganisationSummary is a line of the site administrator's list of organisations.

@@ -845,7 +845,7 @@ func (r *pdfReport) screening() {
 		f.SetX(marginX + 3)
 		r.para("• "+reason.In(lang), "", bodySize, colText)
 	}
-	r.para(r.T("screening.dpia.criteria", sc.DPIA.Met), "", bodySize, colText)
+	r.para(i18n.N(r.l, "screening.dpia.criteria_n", sc.DPIA.Met), "", bodySize, colText)
 	if len(sc.DPIA.References) > 0 {
 		r.para(r.T("screening.refs", strings.Join(sc.DPIA.References, ", ")), "", smallSiz+0.5, colMuted)
 	}

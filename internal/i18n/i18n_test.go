@@ -87,4 +87,17 @@ func TestPlural(t *testing.T) {
 			t.Errorf("N(%s, %d) = %q, want %q", c.lang, c.n, got, c.want)
 		}
 	}
+	// a count of a count: the noun agrees with the total, the argument the form is chosen by
+	for _, c := range []struct {
+		lang     Lang
+		total, n int
+		want     string
+	}{
+		{EN, 1, 0, "0 of 1 question answered"}, {EN, 1, 1, "1 of 1 question answered"}, {EN, 5, 1, "1 of 5 questions answered"},
+		{FR, 1, 1, "Question avec réponse\u00a0: 1 sur 1"}, {FR, 5, 2, "Questions avec réponse\u00a0: 2 sur 5"},
+	} {
+		if got := N(c.lang, "assessment.answered_n", c.total, c.n); got != c.want {
+			t.Errorf("N(%s, %d of %d) = %q, want %q", c.lang, c.n, c.total, got, c.want)
+		}
+	}
 }

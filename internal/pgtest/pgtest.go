@@ -39,7 +39,10 @@ var (
 
 // Main runs the tests and then stops the throwaway cluster, if one was started. Call it from
 // TestMain: func TestMain(m *testing.M) { pgtest.Main(m) }.
-func Main(m *testing.M) {
+func Main(m *testing.M) { os.Exit(Run(m)) }
+
+// Run is Main without the exit: it returns the tests' exit code, for a TestMain with more to do.
+func Run(m *testing.M) int {
 	code := m.Run()
 	if cluster != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -49,7 +52,7 @@ func Main(m *testing.M) {
 	if tmpDir != "" {
 		os.RemoveAll(tmpDir)
 	}
-	os.Exit(code)
+	return code
 }
 
 func setup() error {

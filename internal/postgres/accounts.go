@@ -424,11 +424,16 @@ func (s *Store) Audit(ctx context.Context, e account.AuditEntry) error {
 	return wrap("audit", err)
 }
 
-// AuditLog lists the latest entries, of one organisation or (orgID empty) of the whole instance.
+// AuditLog lists the latest entries, of one organisation or (orgID empty) of the whole instance,
+// with the names of the organisation and of the user and assessment the details refer to (an
+// assessment only within the entry's organisation).
 func (s *Store) AuditLog(ctx context.Context, orgID string, limit int) ([]account.AuditEntry, error) {
 	rows, err := s.db.Query(ctx, `SELECT a.at, coalesce(a.actor_id::text, ''), coalesce(u.name, ''), coalesce(a.organisation_id::text, ''),
-		a.action, a.details, a.ip
+		a.action, a.details, a.ip, coalesce(o.name, ''), coalesce(du.name, ''), coalesce(da.system_name, '')
 		FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
+		LEFT JOIN organisations o ON o.id = a.organisation_id
+		LEFT JOIN users du ON du.id::text = a.details->>'user'
+		LEFT JOIN assessments da ON da.id::text = a.details->>'assessment' AND da.organisation_id = a.organisation_id
 		WHERE ($1 = '' OR a.organisation_id = nullif($1, '')::uuid)
 		ORDER BY a.at DESC, a.id DESC LIMIT $2`, orgID, limit)
 	if err != nil {
@@ -436,7 +441,15 @@ func (s *Store) AuditLog(ctx context.Context, orgID string, limit int) ([]accoun
 	}
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (account.AuditEntry, error) {
 		var e account.AuditEntry
-		err := r.Scan(&e.At, &e.ActorID, &e.ActorName, &e.OrganisationID, &e.Action, &e.Details, &e.IP)
+		var user, assessment string
+		err := r.Scan(&e.At, &e.ActorID, &e.ActorName, &e.OrganisationID, &e.Action, &e.Details, &e.IP, &e.OrganisationName, &user, &assessment)
+		e.Names = map[string]string{}
+		if user != "" {
+			e.Names["user"] = user
+		}
+		if assessment != "" {
+			e.Names["assessment"] = assessment
+		}
 		return e, err
 	})
 	return list, wrap("audit log", err)

@@ -12,7 +12,7 @@ func (s *Server) globals(w http.ResponseWriter, r *http.Request) *components.Glo
 	g := &components.Globals{
 		Lang:      langOf(r),
 		Nonce:     nonceFrom(r.Context()),
-		Path:      r.URL.Path,
+		Path:      r.URL.EscapedPath(), // written into the page: bytes a URL may carry and HTML may not stay escaped
 		RequestID: requestIDFrom(r.Context()),
 		User:      currentUser(r),
 	}

@@ -42,7 +42,7 @@ func newAppOn(t testing.TB, pool *pgxpool.Pool) *app {
 	}
 	o := testOptions(t, cfg, pool)
 	s := New(o)
-	ts := httptest.NewServer(s)
+	ts := httptest.NewServer(recordPages(s))
 	t.Cleanup(ts.Close)
 	return &app{t: t, s: s, ts: ts, st: o.Store}
 }

@@ -33,13 +33,26 @@ func TestReadableAuditDeleteAndList(t *testing.T) {
 	if err := tm.a.st.SetSiteAdmin(context.Background(), u.ID, true); err != nil {
 		t.Fatal(err)
 	}
+	// a change that names a person by id: the log names them, and the role, in the reader's language
+	victor, _, _ := tm.a.st.UserByEmail(context.Background(), "victor@example.org")
+	resp, _ := tm.owner.post(tm.path("/members/"+victor.ID+"/role"), url.Values{"role": {"reviewer"}})
+	wantRedirect(t, resp, tm.path("/members"))
 	c := tm.a.client()
 	c.login("owner@example.org", testPassword)
 	_, body := c.get("/admin")
 	audit := regexp.MustCompile(`(?s)data-testid="audit".*?</table>`).FindString(body)
-	if !strings.Contains(audit, "<td>Signed in</td>") || strings.Contains(audit, "<code>") {
-		t.Errorf("audit log: %.1500s", audit)
+	if !strings.Contains(audit, ">Signed in</td>") || strings.Contains(audit, "<code>") ||
+		!strings.Contains(audit, "Person: Victor Viewer<br><small class=\"muted\">"+victor.ID+"</small>") ||
+		!strings.Contains(audit, "Role: Reviewer") || !strings.Contains(audit, "Organisation: "+tm.org.Name) {
+		t.Errorf("audit log: %.3000s", audit)
 	}
+	c.post("/language", url.Values{"lang": {"fr"}, "next": {"/admin"}})
+	_, body = c.get("/admin")
+	audit = regexp.MustCompile(`(?s)data-testid="audit".*?</table>`).FindString(body)
+	if !strings.Contains(audit, "Personne\u00a0: Victor Viewer") || !strings.Contains(audit, "Rôle\u00a0: Relecteur") {
+		t.Errorf("audit log in French: %.3000s", audit)
+	}
+	c.post("/language", url.Values{"lang": {"en"}, "next": {"/admin"}}) // the owner's preference, which tm.owner reads too
 	id := tm.create(tm.editor, "Chatbot", fullProfile)
 	tm.step(tm.editor, id, "1.1", url.Values{"a.q1.1.3": {"in_place"}}, "save")
 	_, body = tm.owner.get(tm.path("/a/" + id + "/delete"))

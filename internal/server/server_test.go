@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -24,7 +25,15 @@ import (
 	"aigrid/web/static"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+// TestMain runs the tests over a throwaway PostgreSQL cluster, then the Nu HTML checker over every
+// page they fetched (vnu_test.go).
+func TestMain(m *testing.M) {
+	code := pgtest.Run(m)
+	if code == 0 {
+		code = checkRecordedPages()
+	}
+	os.Exit(code)
+}
 
 func mustQuestionnaire(tb testing.TB) *questionnaire.Questionnaire {
 	tb.Helper()
