@@ -12,7 +12,7 @@ import (
 
 // The shipped content loads, is complete in both languages and covers the whole CNIL outline.
 func TestShippedContent(t *testing.T) {
-	qn, err := questionnaire.Load(content.FS)
+	qn, err := questionnaire.LoadLatest(content.FS)
 	if err != nil {
 		t.Fatalf("shipped content is invalid:\n%v", err)
 	}
@@ -73,7 +73,7 @@ func TestShippedContent(t *testing.T) {
 // Every profile question the content format documents exists, so conditions written against the
 // documentation work.
 func TestProfileQuestions(t *testing.T) {
-	qn, err := questionnaire.Load(content.FS)
+	qn, err := questionnaire.LoadLatest(content.FS)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,11 +29,21 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 func mustQuestionnaire(tb testing.TB) *questionnaire.Questionnaire {
 	tb.Helper()
-	qn, err := questionnaire.Load(content.FS)
+	qn, err := questionnaire.LoadLatest(content.FS)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return qn
+}
+
+// mustCatalog loads every shipped questionnaire version, as the server does at start-up.
+func mustCatalog(tb testing.TB) *questionnaire.Catalog {
+	tb.Helper()
+	c, err := questionnaire.LoadCatalog(content.FS)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
 }
 
 // testOptions are the server's dependencies over pool (nil for handlers that need no database).
@@ -47,7 +57,7 @@ func testOptions(tb testing.TB, cfg config.Config, pool *pgxpool.Pool) Options {
 		}
 		st = postgres.NewStore(pool)
 	}
-	return Options{Config: cfg, Store: st, Questionnaire: mustQuestionnaire(tb), SessionKey: bytes.Repeat([]byte("k"), 32)}
+	return Options{Config: cfg, Store: st, Catalog: mustCatalog(tb), SessionKey: bytes.Repeat([]byte("k"), 32)}
 }
 
 // newTestServer runs the real router over a fresh database.
