@@ -27,15 +27,6 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-func mustQuestionnaire(tb testing.TB) *questionnaire.Questionnaire {
-	tb.Helper()
-	qn, err := questionnaire.LoadLatest(content.FS)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return qn
-}
-
 // mustCatalog loads every shipped questionnaire version, as the server does at start-up.
 func mustCatalog(tb testing.TB) *questionnaire.Catalog {
 	tb.Helper()
