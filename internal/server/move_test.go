@@ -238,3 +238,48 @@ func TestE2EMovePage(t *testing.T) {
 		}
 	}
 }
+
+// Site administrators see how many assessments are on each version, by status; an assessment on a
+// version this server has not loaded says so on its pages (never shown on another version) and
+// still appears, without a score, in its organisation's list.
+func TestVersionsOnAdminPageAndUnknownVersion(t *testing.T) {
+	a, org, owner, _, _, _ := onOldVersion(t)
+	ctx := context.Background()
+	root, err := a.st.CreateUser(ctx, "root@example.org", "Root", passwordHashOnce(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := a.st.CreateAssessment(ctx, org.ID, owner.ID, assessment.Assessment{SystemName: "New", ContentVersion: "2026.2", Profile: questionnaire.Profile{"role": {"both"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gone, err := a.st.CreateAssessment(ctx, org.ID, owner.ID, assessment.Assessment{SystemName: "Gone", ContentVersion: "2025.9", Profile: questionnaire.Profile{"role": {"both"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, body := a.signedIn(root).get("/admin")
+	wantStatus(t, resp, body, 200)
+	checkPage(t, "admin", body)
+	for id, want := range map[string]string{
+		"admin-version-2026.2": "<th scope=\"row\">2026.2</th><td>2</td><td>3</td><td>0</td><td>0</td><td>0</td><td>0</td><td><strong>3</strong>",
+		"admin-version-2026.1": "<th scope=\"row\">2026.1</th><td>1</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td><strong>1</strong>",
+		"admin-version-2025.9": "2025.9 (not loaded)</th><td>–</td><td>1</td>",
+	} {
+		if row := rowOf(t, body, id); !strings.Contains(row, want) {
+			t.Errorf("%s: %s", id, row)
+		}
+	}
+	c := a.signedIn(owner)
+	for _, page := range []string{"/", "/results", "/s/1.1", "/export.json", "/move"} {
+		resp, body := c.get("/o/" + org.ID + "/a/" + gone.ID + page)
+		if resp.StatusCode != 500 || !strings.Contains(body, "questionnaire version 2025.9, which this server has not loaded") {
+			t.Errorf("%s of an assessment on 2025.9: %d %.800s", page, resp.StatusCode, body)
+		}
+	}
+	resp, body = c.get("/o/" + org.ID + "/")
+	wantStatus(t, resp, body, 200)
+	if !strings.Contains(body, "Gone") {
+		t.Error("the assessment on an unknown version is missing from the list")
+	}
+}
