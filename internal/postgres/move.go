@@ -72,6 +72,11 @@ func (s *Store) MoveAssessment(ctx context.Context, orgID, id, userID string, in
 				VALUES ($1, $2, $3, $4, $5, $6, 1, $7)`, newID, qid, x.Values, x.Comment, x.Justification, evidence, userID); err != nil {
 				return err
 			}
+			// the history of the new version starts with the carried answer (the predecessor keeps its own)
+			if _, err := tx.Exec(ctx, `INSERT INTO answer_history (assessment_id, question_id, old_answer, new_answer, changed_by)
+				VALUES ($1, $2, NULL, $3, $4)`, newID, qid, x, userID); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO actions (assessment_id, question_id, title, owner_id, due_on, status, reason, created_by, created_at, updated_at)
 			SELECT $2, coalesce(($3::jsonb) ->> question_id, question_id), title, owner_id, due_on, status, reason, created_by, created_at, updated_at

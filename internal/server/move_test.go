@@ -149,6 +149,9 @@ func TestMoveAssessmentToNewVersion(t *testing.T) {
 		answers["q1.3.1"].Values[0] != "in_place" || answers["q1.2.1"].Values[0] != "partly" {
 		t.Errorf("carried answers: %+v", answers)
 	}
+	if h, err := a.st.History(ctx, org.ID, newID, "q1.1.3"); err != nil || len(h) != 1 {
+		t.Errorf("history of a carried answer: %v %+v", err, h)
+	}
 	actions, err := a.st.Actions(ctx, org.ID, newID)
 	if err != nil {
 		t.Fatal(err)
