@@ -169,6 +169,9 @@ func (s *Server) stashStep(w http.ResponseWriter, r *http.Request) bool {
 	// the assessment (and so its questionnaire version) cannot be read without a session: keep the
 	// fields of the step's questions in any version loaded
 	var qs []*questionnaire.Question
+	if s.catalog == nil {
+		return false
+	}
 	for _, qn := range s.catalog.Versions() {
 		if sec := qn.Section(m[1]); sec != nil {
 			qs = append(qs, sec.Questions...)

@@ -89,6 +89,17 @@ func TestMoveAssessmentToNewVersion(t *testing.T) {
 		t.Errorf("viewer moving: %d, want 403", resp.StatusCode)
 	}
 
+	// every page and export of an assessment on 2026.1 works on 2026.1
+	for _, page := range []string{"/review", "/results", "/screening", "/actions", "/history", "/compare", "/s/1.2", "/profile",
+		"/export.pdf", "/export.xlsx", "/export.csv", "/export.json", "/pia.json"} {
+		if resp, body := c.get(base + page); resp.StatusCode != 200 {
+			t.Errorf("%s of a 2026.1 assessment: %d %.500s", page, resp.StatusCode, body)
+		}
+	}
+	if _, body := c.get(base + "/export.json"); !strings.Contains(body, `"content_version": "2026.1"`) || !strings.Contains(body, `"model_version": "1"`) {
+		t.Errorf("the JSON export does not say 2026.1 and model 1")
+	}
+
 	resp, body = c.get(base + "/move")
 	wantStatus(t, resp, body, 200)
 	checkPage(t, "move page", body)

@@ -15,6 +15,9 @@ import (
 // content_version). A version this server has not loaded is an error wrapping
 // questionnaire.ErrUnknownVersion, shown as such: never another version in its place.
 func (s *Server) questionnaireFor(a assessment.Assessment) (*questionnaire.Questionnaire, error) {
+	if s.catalog == nil {
+		return nil, &questionnaire.UnknownVersionError{Version: a.ContentVersion}
+	}
 	return s.catalog.Get(a.ContentVersion)
 }
 
@@ -26,6 +29,9 @@ func auditEntry(r *http.Request, actorID, orgID, action string, details map[stri
 // moveTarget is the version an assessment can move to: the latest, when the assessment is on an
 // older one; nil otherwise.
 func (s *Server) moveTarget(a assessment.Assessment) *questionnaire.Questionnaire {
+	if s.catalog == nil {
+		return nil
+	}
 	latest := s.catalog.Latest()
 	if a.ContentVersion == latest.Version || s.catalog.Path(a.ContentVersion, latest.Version) == nil {
 		return nil
