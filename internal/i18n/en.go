@@ -805,4 +805,6 @@ var en = map[string]string{
 	"admin.versions.archived":      "Archived",
 	"admin.versions.total":         "Total",
 	"admin.versions.not_loaded":    "%s (not loaded)",
+	"scoring.versions":             "Questionnaire versions and scoring models",
+	"scoring.versions.body":        "Each questionnaire version is scored with the model it was published with, for good, so an approved report never changes. Assessments started on questionnaire 2026.1 use scoring model 1, where only a legal obligation not in place (or “don't know”) caps the level, at Emerging. Questionnaire 2026.2 uses model 2, described on this page, where a legal obligation partly met or planned also caps it, at Defined. A draft can be moved to the latest questionnaire after its effect on the scores is shown.",
 }
