@@ -92,7 +92,7 @@ func TestCatalogRefusesUndeclaredDifferences(t *testing.T) {
 	}{
 		{"reworded, undeclared", reword, "2026.2/questionnaire.yaml:changes.reworded: q1.1.3 has a changed text or help since 2026.1 but is not declared here"},
 		{"reworded, declared", declare(reword, "changes: {reworded: [q1.1.3]}\n"), ""},
-		{"declared but untrue", declare(func(_, d string) string { return d }, "changes: {reworded: [q1.1.3]}\n"), "q1.1.3 is declared but not has a changed text or help"},
+		{"declared but untrue", declare(func(_, d string) string { return d }, "changes: {reworded: [q1.1.3]}\n"), "changes.reworded: q1.1.3 is declared, but the content shows no such difference since 2026.1"},
 		{"options, undeclared", newOption, "changes.options: q1.1.3 has changed options"},
 		{"options, declared", declare(newOption, "changes: {options: [q1.1.3]}\n"), ""},
 		{"removed, undeclared", renamed, "retired: q1.1.4 is no longer asked"},

@@ -91,7 +91,7 @@ func (d Differences) Check(to *Questionnaire) error {
 		}
 		for _, id := range declared {
 			if !slices.Contains(actual, id) {
-				errs = append(errs, fmt.Errorf("%s:%s: %s is declared but not %s since %s", mf, key, id, what, d.From))
+				errs = append(errs, fmt.Errorf("%s:%s: %s is declared, but the content shows no such difference since %s", mf, key, id, d.From))
 			}
 		}
 	}
