@@ -248,7 +248,7 @@ func run() error {
 	}
 	defer pool.Close()
 	st := postgres.NewStore(pool)
-	qn, err := questionnaire.Load(content.FS)
+	qn, err := questionnaire.LoadLatest(content.FS)
 	if err != nil {
 		return err
 	}

@@ -1,10 +1,12 @@
 // Package content embeds aigrid's questionnaire: the CNIL self-assessment grid for AI systems as
-// YAML files, in French and English. See docs/content-format.md.
+// YAML files, in French and English, one directory per version (2026.1/, 2026.2/…), all loaded side
+// by side. See docs/content-format.md.
 package content
 
 import "embed"
 
-// FS holds questionnaire.yaml and the sheet-N.yaml files.
+// FS holds one directory per questionnaire version, each with its questionnaire.yaml and
+// sheet-N.yaml files. Load it with questionnaire.LoadCatalog.
 //
-//go:embed *.yaml
+//go:embed [0-9]*/*.yaml
 var FS embed.FS

@@ -10,9 +10,29 @@ import (
 	"aigrid/internal/questionnaire"
 )
 
+// Both shipped versions load side by side, each with its scoring model, 2026.2 the latest and
+// following 2026.1.
+func TestShippedVersions(t *testing.T) {
+	c, err := questionnaire.LoadCatalog(content.FS)
+	if err != nil {
+		t.Fatalf("shipped content is invalid:\n%v", err)
+	}
+	vs := c.Versions()
+	if len(vs) != 2 || vs[0].Version != "2026.1" || vs[0].ScoringModel != 1 || vs[0].Previous != "" ||
+		vs[1].Version != "2026.2" || vs[1].ScoringModel != 2 || vs[1].Previous != "2026.1" || c.Latest() != vs[1] {
+		t.Fatalf("versions: %+v", vs)
+	}
+	if n := len(vs[0].Questions()); n != 215 {
+		t.Errorf("2026.1 has %d questions, as users had it: 215", n)
+	}
+	if n := len(vs[1].Questions()); n != 222 {
+		t.Errorf("2026.2 has %d questions, want 222 (215 + 7 added)", n)
+	}
+}
+
 // The shipped content loads, is complete in both languages and covers the whole CNIL outline.
 func TestShippedContent(t *testing.T) {
-	qn, err := questionnaire.Load(content.FS)
+	qn, err := questionnaire.LoadLatest(content.FS)
 	if err != nil {
 		t.Fatalf("shipped content is invalid:\n%v", err)
 	}
@@ -73,7 +93,7 @@ func TestShippedContent(t *testing.T) {
 // Every profile question the content format documents exists, so conditions written against the
 // documentation work.
 func TestProfileQuestions(t *testing.T) {
-	qn, err := questionnaire.Load(content.FS)
+	qn, err := questionnaire.LoadLatest(content.FS)
 	if err != nil {
 		t.Fatal(err)
 	}

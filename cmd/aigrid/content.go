@@ -29,32 +29,65 @@ func runContent(args []string, stdout, stderr io.Writer) error {
 	if dir := fset.Arg(0); dir != "" {
 		fsys = os.DirFS(dir)
 	}
-	qn, err := questionnaire.Load(fsys)
-	if err != nil {
-		return fmt.Errorf("content is invalid:\n%w", err)
+	// DIR is either a directory of versions (like content/) or one version's directory.
+	var qns []*questionnaire.Questionnaire
+	var diffs []questionnaire.Differences
+	if _, err := fs.Stat(fsys, questionnaire.MainFile); err == nil {
+		qn, err := questionnaire.Load(fsys)
+		if err != nil {
+			return fmt.Errorf("content is invalid:\n%w", err)
+		}
+		qns = append(qns, qn)
+	} else {
+		cat, err := questionnaire.LoadCatalog(fsys)
+		if err != nil {
+			return fmt.Errorf("content is invalid:\n%w", err)
+		}
+		qns = cat.Versions()
+		for i := 1; i < len(qns); i++ {
+			diffs = append(diffs, cat.Path(qns[i-1].Version, qns[i].Version)...)
+		}
 	}
 	switch args[0] {
 	case "check":
-		st := qn.Stats()
-		n := 0
-		for _, s := range st.Sheets {
-			n += s.Questions
+		for _, qn := range qns {
+			st := qn.Stats()
+			n := 0
+			for _, s := range st.Sheets {
+				n += s.Questions
+			}
+			fmt.Fprintf(stdout, "content %s is valid: %d sheets, %d questions, scoring model %d\n", qn.Version, len(st.Sheets), n, qn.ScoringModel)
 		}
-		fmt.Fprintf(stdout, "content %s is valid: %d sheets, %d questions\n", qn.Version, len(st.Sheets), n)
+		for _, d := range diffs {
+			fmt.Fprintf(stdout, "differences %s → %s declared: %d added, %d retired, %d replaced, %d reworded, %d with changed options, %d with changed rules\n",
+				d.From, d.To, len(d.Added), len(d.Retired), len(d.Replaced), len(d.Reworded), len(d.Options), len(d.Rules))
+		}
 		return nil
 	case "stats":
-		st := qn.Stats()
 		if *asJSON {
+			sts := make([]questionnaire.Stats, len(qns))
+			for i, qn := range qns {
+				sts[i] = qn.Stats()
+			}
 			enc := json.NewEncoder(stdout)
 			enc.SetIndent("", "  ")
-			return enc.Encode(st)
+			return enc.Encode(sts)
 		}
-		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintf(tw, "sheet\tsections\tquestions\tscored\trecommendations\tconditional\tfr\ten\treferences\t\n")
-		for _, s := range st.Sheets {
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", s.ID, s.Sections, s.Questions, s.Scored, s.Recommendations, s.Conditional, s.FR, s.EN, s.References)
+		for i, qn := range qns {
+			if i > 0 {
+				fmt.Fprintln(stdout)
+			}
+			fmt.Fprintf(stdout, "version %s (scoring model %d)\n", qn.Version, qn.ScoringModel)
+			tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+			fmt.Fprintf(tw, "sheet\tsections\tquestions\tscored\trecommendations\tconditional\tfr\ten\treferences\t\n")
+			for _, s := range qn.Stats().Sheets {
+				fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", s.ID, s.Sections, s.Questions, s.Scored, s.Recommendations, s.Conditional, s.FR, s.EN, s.References)
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
 		}
-		return tw.Flush()
+		return nil
 	}
 	return usageError("unknown content command " + args[0])
 }

@@ -63,7 +63,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		if !ok {
 			return usageError(fmt.Sprintf("unknown format %q for --all\n%s", *formatName, exportUsage()))
 		}
-		return withStore(ctx, getenv, stderr, func(st *postgres.Store, qn *questionnaire.Questionnaire) error {
+		return withStore(ctx, getenv, stderr, func(st *postgres.Store, cat *questionnaire.Catalog) error {
 			if set["organisation"] {
 				if _, err := st.Organisation(ctx, *orgID); errors.Is(err, postgres.ErrNotFound) {
 					return fmt.Errorf("no organisation %s", *orgID)
@@ -73,9 +73,9 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 			}
 			n := 0
 			write := func(w io.Writer) error {
-				sw := format.New(w, qn.Sheets)
+				sw := format.New(w, cat.Latest().Sheets)
 				var err error
-				if n, err = server.WriteSummaries(ctx, st, qn, *orgID, sw, func() {}); err != nil {
+				if n, err = server.WriteSummaries(ctx, st, cat, *orgID, sw, func() {}); err != nil {
 					return err
 				}
 				return sw.Close()
@@ -103,7 +103,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return usageError(fmt.Sprintf("unknown separator %q\n%s", *sepName, exportUsage()))
 	}
-	return withStore(ctx, getenv, stderr, func(st *postgres.Store, qn *questionnaire.Questionnaire) error {
+	return withStore(ctx, getenv, stderr, func(st *postgres.Store, cat *questionnaire.Catalog) error {
 		orgID, err := st.AssessmentOrganisation(ctx, *id)
 		if errors.Is(err, postgres.ErrNotFound) {
 			return fmt.Errorf("no assessment %s", *id)
@@ -111,7 +111,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		if err != nil {
 			return err
 		}
-		e, err := server.LoadExport(ctx, st, qn, orgID, *id, lang, time.Now())
+		e, err := server.LoadExport(ctx, st, cat, orgID, *id, lang, time.Now())
 		if err != nil {
 			return err
 		}
@@ -125,12 +125,12 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 }
 
 // withStore opens the configured database and questionnaire for a command.
-func withStore(ctx context.Context, getenv func(string) string, stderr io.Writer, fn func(*postgres.Store, *questionnaire.Questionnaire) error) error {
+func withStore(ctx context.Context, getenv func(string) string, stderr io.Writer, fn func(*postgres.Store, *questionnaire.Catalog) error) error {
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return err
 	}
-	qn, err := loadContent(cfg)
+	cat, err := loadContent(cfg)
 	if err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ func withStore(ctx context.Context, getenv func(string) string, stderr io.Writer
 	if err := postgres.Prepare(ctx, db, postgres.Defaults{SignupOpen: cfg.LocalMode()}); err != nil {
 		return err
 	}
-	return fn(postgres.NewStore(db), qn)
+	return fn(postgres.NewStore(db), cat)
 }
 
 // output writes to standard output ("-") or to a file, atomically.

@@ -31,7 +31,7 @@ func TestExportCommand(t *testing.T) {
 	}
 	defer pool.Close()
 	st := postgres.NewStore(pool)
-	qn, err := questionnaire.Load(content.FS)
+	qn, err := questionnaire.LoadLatest(content.FS)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func TestExportAllCommand(t *testing.T) {
 	}
 	defer pool.Close()
 	st := postgres.NewStore(pool)
-	qn, err := questionnaire.Load(content.FS)
+	qn, err := questionnaire.LoadLatest(content.FS)
 	if err != nil {
 		t.Fatal(err)
 	}

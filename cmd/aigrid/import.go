@@ -47,11 +47,11 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	qn, err := loadContent(cfg)
+	cat, err := loadContent(cfg)
 	if err != nil {
 		return err
 	}
-	imp, problems := export.ParseImport(qn, data)
+	imp, problems := export.ParseImportFrom(cat, data)
 	if len(problems) > 0 {
 		for _, p := range problems {
 			fmt.Fprintf(stderr, "%s: %s\n", p.Path, i18n.T(i18n.EN, p.Key, p.Args...))

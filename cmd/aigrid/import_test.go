@@ -144,7 +144,7 @@ func comparable(t *testing.T, b []byte) map[string]any {
 
 func TestImportRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	qn, err := questionnaire.Load(content.FS)
+	qn, err := questionnaire.LoadLatest(content.FS)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +195,7 @@ func TestImportRoundTrip(t *testing.T) {
 
 func TestImportRefusesAndCreatesNothing(t *testing.T) {
 	ctx := context.Background()
-	qn, err := questionnaire.Load(content.FS)
+	qn, err := questionnaire.LoadLatest(content.FS)
 	if err != nil {
 		t.Fatal(err)
 	}

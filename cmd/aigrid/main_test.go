@@ -242,24 +242,46 @@ func TestContentCheck(t *testing.T) {
 		t.Fatalf("output %q", out.String())
 	}
 
-	// A broken copy fails with precise file:path messages.
+	for _, want := range []string{"content 2026.1 is valid", "scoring model 1", "content 2026.2 is valid", "scoring model 2", "differences 2026.1 → 2026.2 declared: 7 added"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+
+	// A broken copy fails with precise file:path messages, and so does an undeclared difference.
 	dir := t.TempDir()
-	files, _ := filepath.Glob("../../content/*.yaml")
+	files, _ := filepath.Glob("../../content/*/*.yaml")
 	for _, f := range files {
 		data, _ := os.ReadFile(f)
-		if filepath.Base(f) == "sheet-3.yaml" {
+		version, base := filepath.Base(filepath.Dir(f)), filepath.Base(f)
+		if version == "2026.2" && base == "sheet-3.yaml" {
 			data = bytes.Replace(data, []byte("kind: scale"), []byte("kind: slider"), 1)
 		}
-		if filepath.Base(f) == "sheet-5.yaml" {
+		if version == "2026.2" && base == "sheet-5.yaml" {
 			data = bytes.Replace(data, []byte("source: cnil-guide-2022-sheet-5"), []byte("source: hearsay"), 1)
 		}
-		os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644)
+		os.MkdirAll(filepath.Join(dir, version), 0o755)
+		os.WriteFile(filepath.Join(dir, version, base), data, 0o644)
 	}
-	err := run(context.Background(), []string{"content", "check", dir}, envFrom(nil), nil, io.Discard, io.Discard)
+	undeclared := filepath.Join(t.TempDir(), "content")
+	for _, f := range files {
+		data, _ := os.ReadFile(f)
+		version, base := filepath.Base(filepath.Dir(f)), filepath.Base(f)
+		if version == "2026.2" && base == "questionnaire.yaml" {
+			data = bytes.Replace(data, []byte("q2.1.6, "), nil, 1) // q2.1.6 no longer declared as added
+		}
+		os.MkdirAll(filepath.Join(undeclared, version), 0o755)
+		os.WriteFile(filepath.Join(undeclared, version, base), data, 0o644)
+	}
+	err := run(context.Background(), []string{"content", "check", undeclared}, envFrom(nil), nil, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "2026.2/questionnaire.yaml:changes.added: q2.1.6 is new") {
+		t.Fatalf("undeclared difference: %v", err)
+	}
+	err = run(context.Background(), []string{"content", "check", dir}, envFrom(nil), nil, io.Discard, io.Discard)
 	if err == nil {
 		t.Fatal("broken content accepted")
 	}
-	for _, want := range []string{"sheet-3.yaml:sections[", `kind "slider" must be scale`, "sheet-5.yaml:sections[", `source "hearsay"`} {
+	for _, want := range []string{"2026.2/sheet-3.yaml:sections[", `kind "slider" must be scale`, "2026.2/sheet-5.yaml:sections[", `source "hearsay"`} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
@@ -277,7 +299,7 @@ func TestContentStatsJSON(t *testing.T) {
 	if err := run(context.Background(), []string{"content", "stats", "--json"}, envFrom(nil), nil, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	var st struct {
+	var sts []struct {
 		Version string `json:"version"`
 		Sheets  []struct {
 			ID                                                                            string
@@ -285,10 +307,14 @@ func TestContentStatsJSON(t *testing.T) {
 		} `json:"sheets"`
 	}
 	dec := json.NewDecoder(&out)
-	if err := dec.Decode(&st); err != nil {
+	if err := dec.Decode(&sts); err != nil {
 		t.Fatal(err)
 	}
-	if st.Version == "" || len(st.Sheets) != 7 {
+	if len(sts) != 2 || sts[0].Version != "2026.1" || sts[1].Version != "2026.2" {
+		t.Fatalf("versions: %+v", sts)
+	}
+	st := sts[1]
+	if len(st.Sheets) != 7 {
 		t.Fatalf("%+v", st)
 	}
 	for _, s := range st.Sheets {

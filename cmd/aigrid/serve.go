@@ -41,7 +41,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	log := newLogger(cfg, stderr)
 	log.Info("starting aigrid", "version", version, "config", cfg)
 
-	qn, err := loadContent(cfg)
+	cat, err := loadContent(cfg)
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("AIGRID_ADDR: cannot listen on %s: %w", cfg.Addr, err)
 	}
-	srv := server.New(server.Options{Config: cfg, Logger: log, Store: postgres.NewStore(db), Questionnaire: qn, SessionKey: key})
+	srv := server.New(server.Options{Config: cfg, Logger: log, Store: postgres.NewStore(db), Catalog: cat, SessionKey: key})
 	jctx, stopJanitor := context.WithCancel(ctx)
 	defer stopJanitor()
 	go srv.Janitor(jctx, time.Hour)
@@ -110,18 +110,19 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// loadContent loads the embedded questionnaire, or AIGRID_CONTENT_DIR's; invalid content stops
-// the server from starting.
-func loadContent(cfg config.Config) (*questionnaire.Questionnaire, error) {
+// loadContent loads every embedded questionnaire version, or AIGRID_CONTENT_DIR's (a directory per
+// version, like content/); invalid content, in any version or in the declared differences between
+// them, stops the server from starting.
+func loadContent(cfg config.Config) (*questionnaire.Catalog, error) {
 	var fsys fs.FS = content.FS
 	if cfg.ContentDir != "" {
 		fsys = os.DirFS(cfg.ContentDir)
 	}
-	qn, err := questionnaire.Load(fsys)
+	cat, err := questionnaire.LoadCatalog(fsys)
 	if err != nil {
 		return nil, fmt.Errorf("the questionnaire content is invalid, refusing to start:\n%w", err)
 	}
-	return qn, nil
+	return cat, nil
 }
 
 // openMigrations returns the pool to migrate through: db, or a small pool on

@@ -1081,7 +1081,7 @@ func TestHiddenAnsweredRoundTrip(t *testing.T) {
 
 func shipped(t testing.TB) *questionnaire.Questionnaire {
 	t.Helper()
-	qn, err := questionnaire.Load(content.FS)
+	qn, err := questionnaire.LoadLatest(content.FS)
 	if err != nil {
 		t.Fatalf("Load(content.FS): %v", err)
 	}

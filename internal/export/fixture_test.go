@@ -17,7 +17,7 @@ var exportNow = time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
 
 func loadQuestionnaire(t testing.TB) *questionnaire.Questionnaire {
 	t.Helper()
-	qn, err := questionnaire.Load(content.FS)
+	qn, err := questionnaire.LoadLatest(content.FS)
 	if err != nil {
 		t.Fatal(err)
 	}

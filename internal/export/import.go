@@ -240,3 +240,37 @@ func jsonErrorText(err error) string {
 	}
 	return strings.TrimPrefix(err.Error(), "json: ")
 }
+
+// ParseImportFrom checks an import against the questionnaire version the file names
+// ($.assessment.content_version) when cat has it loaded, so that the answers keep the meaning they
+// had; the assessment is then stored on that version and can be moved to a later one like any other
+// (see the "move" pages). A file naming a version this instance does not have is refused with that
+// problem alone, never checked against another version; a file naming none is checked against the
+// latest.
+func ParseImportFrom(cat *questionnaire.Catalog, data []byte) (*Import, []Problem) {
+	if len(data) > MaxImportSize || !utf8.Valid(data) {
+		return ParseImport(cat.Latest(), data)
+	}
+	var head struct {
+		Assessment struct {
+			ContentVersion string `json:"content_version"`
+		} `json:"assessment"`
+	}
+	_ = json.Unmarshal(data, &head) // a malformed file is reported by ParseImport
+	qn := cat.Latest()
+	if v := head.Assessment.ContentVersion; v != "" {
+		q, err := cat.Get(v)
+		if err != nil {
+			var loaded []string
+			for _, x := range cat.Versions() {
+				loaded = append(loaded, x.Version)
+			}
+			var ps []Problem
+			problemf := func(path, key string, args ...any) { ps = append(ps, Problem{Path: path, Key: key, Args: args}) }
+			problemf("$.assessment.content_version", "import.error.content_version", v, strings.Join(loaded, ", "))
+			return nil, ps
+		}
+		qn = q
+	}
+	return ParseImport(qn, data)
+}

@@ -97,7 +97,18 @@ const ProfileRole = "role"
 
 // Questionnaire is one release of the content.
 type Questionnaire struct {
-	Version   string             `yaml:"version"`
+	Version string `yaml:"version"`
+	// ScoringModel is the version of the scoring rules this content is scored with (1 or 2; see
+	// docs/scoring.md). A version keeps its model for good, so its reports never change.
+	ScoringModel int `yaml:"scoring_model"`
+	// Previous is the version this one follows, empty for the first; the differences between the
+	// two are declared in Changes, Retired and the questions' Replaces (see Differences).
+	Previous string `yaml:"previous"`
+	// Retired lists the questions of Previous that this version no longer asks and no question
+	// replaces.
+	Retired []string `yaml:"retired"`
+	// Changes declares the questions that differ from Previous.
+	Changes   Changes            `yaml:"changes"`
 	Changelog []Change           `yaml:"changelog"`
 	Intro     Intro              `yaml:"intro"`
 	Scale     []*Option          `yaml:"scale"`
@@ -109,6 +120,15 @@ type Questionnaire struct {
 	sources   map[string]*Source
 	profile   map[string]*ProfileQuestion
 	order     []*Question
+}
+
+// Changes declares, by question id, how a version differs from the previous one. Questions that
+// replace a retired one are declared by their Replaces mark instead.
+type Changes struct {
+	Added    []string `yaml:"added"`    // new questions
+	Reworded []string `yaml:"reworded"` // same id, text or help changed
+	Options  []string `yaml:"options"`  // same id, options changed (ids, labels, scores, flags)
+	Rules    []string `yaml:"rules"`    // same id, kind, importance, weight, applies_to, condition, same_obligation_as or place changed
 }
 
 // Change is one changelog entry.
@@ -232,6 +252,9 @@ type Question struct {
 	// two sheets check one obligation: this question still counts in its sheet's score, but does not
 	// cap a level while the named question applies (scoring model 2).
 	SameObligationAs string `yaml:"same_obligation_as"`
+	// Replaces names a question of the previous version that this one supersedes (reworded, split,
+	// moved): its answers are carried over when they are valid answers to this question.
+	Replaces string `yaml:"replaces"`
 
 	Section *Section `yaml:"-"`
 	// Publication is the source registry entry named by Source (set by Load).

@@ -91,7 +91,7 @@ func TestLoadReportsProblems(t *testing.T) {
 		{"sheet id", "sheet-2.yaml", "id: \"2\"", "id: \"3\"", "sheet-2.yaml:id: sheet id \"3\" does not match the file name"},
 		{"resource url", "questionnaire.yaml", "  body: {en: Read this., fr: Lisez ceci.}", "  body: {en: Read this., fr: Lisez ceci.}\n  resources:\n    - {title: {en: T, fr: T}, url: \"javascript:alert(1)\", description: {en: D, fr: D}}", "intro.resources[0].url: url \"javascript:alert(1)\" must be an https:// address"},
 		{"yaml syntax", "sheet-2.yaml", "sections:", "sections: [", "sheet-2.yaml: "},
-		{"version", "questionnaire.yaml", "version: \"2026.1\"\nchangelog", "version: \"v1\"\nchangelog", "questionnaire.yaml:version: version \"v1\""},
+		{"version", "questionnaire.yaml", "version: \"2026.1\"\nscoring_model", "version: \"v1\"\nscoring_model", "questionnaire.yaml:version: version \"v1\""},
 		{"text on number", "sheet-1.yaml", "kind: number", "kind: text", "min and max apply to number questions only"},
 		{"condition on text", "sheet-2.yaml", "question: q1.1.1, in: [not_applicable]", "question: q1.1.4, in: [x]", "conditions can only test choice questions"},
 		{"two forms", "sheet-2.yaml", "condition: {not: {question: q1.1.1, in: [not_applicable]}}", "condition: {profile: role, question: q1.1.1, in: [provider]}", "exactly one of profile, question, all, any or not"},

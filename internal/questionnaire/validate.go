@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -201,10 +202,102 @@ func (qn *Questionnaire) validate() error {
 			}
 		}
 	}
+	qn.validateModel(p)
+	qn.validateMarks(p, questions)
 	if len(p.errs) == 0 {
 		checkCycles(p, order, questions)
 	}
 	return errors.Join(p.errs...)
+}
+
+// ScoringModels lists the scoring models a version may declare (docs/scoring.md).
+var ScoringModels = []int{1, 2}
+
+// validateModel checks the declared scoring model and refuses, in a model 1 version, the content
+// features only model 2 scores: fact questions (neutral options, scored multiple choices) and
+// same_obligation_as.
+func (qn *Questionnaire) validateModel(p *problems) {
+	const mf = MainFile
+	if !slices.Contains(ScoringModels, qn.ScoringModel) {
+		p.add(mf, "scoring_model", "scoring_model %d: want one of %v (docs/scoring.md)", qn.ScoringModel, ScoringModels)
+		return
+	}
+	if qn.ScoringModel >= 2 {
+		return
+	}
+	for _, s := range qn.Sheets {
+		for i, sec := range s.Sections {
+			for _, q := range sec.Questions {
+				at := fmt.Sprintf("sections[%d].questions[%s]", i, q.ID)
+				if q.SameObligationAs != "" {
+					p.add(s.file, at+".same_obligation_as", "same_obligation_as needs scoring_model 2 (this version declares %d)", qn.ScoringModel)
+				}
+				if q.Fact() {
+					p.add(s.file, at+".options", "a fact question (neutral options or a scored multiple choice) needs scoring_model 2 (this version declares %d)", qn.ScoringModel)
+				}
+			}
+		}
+	}
+}
+
+// validateMarks checks what this version can check of its declared differences on its own: the
+// declared and replaced ids are well formed, the retired and replaced ones are no longer asked,
+// nothing is declared twice. Whether they are true is checked against the previous version by
+// LoadCatalog.
+func (qn *Questionnaire) validateMarks(p *problems, questions map[string]*Question) {
+	const mf = MainFile
+	if qn.Previous != "" && !versionRe.MatchString(qn.Previous) {
+		p.add(mf, "previous", "previous %q must look like 2026.1", qn.Previous)
+	}
+	if qn.Previous == "" && (len(qn.Retired) > 0 || len(qn.Changes.Added)+len(qn.Changes.Reworded)+len(qn.Changes.Options)+len(qn.Changes.Rules) > 0) {
+		p.add(mf, "changes", "differences are declared but there is no previous version")
+	}
+	seen := map[string]string{}
+	mark := func(file, at, id, kind string) {
+		if prev, ok := seen[kind+" "+id]; ok {
+			p.add(file, at, "%s is declared twice (also at %s)", id, prev)
+		}
+		seen[kind+" "+id] = at
+	}
+	for i, id := range qn.Retired {
+		at := fmt.Sprintf("retired[%d]", i)
+		mark(mf, at, id, "retired")
+		if questions[id] != nil {
+			p.add(mf, at, "%s is retired but still asked: remove it or the mark", id)
+		}
+	}
+	lists := []struct {
+		name string
+		ids  []string
+	}{{"added", qn.Changes.Added}, {"reworded", qn.Changes.Reworded}, {"options", qn.Changes.Options}, {"rules", qn.Changes.Rules}}
+	for _, l := range lists {
+		for i, id := range l.ids {
+			at := fmt.Sprintf("changes.%s[%d]", l.name, i)
+			mark(mf, at, id, l.name)
+			if questions[id] == nil {
+				p.add(mf, at, "unknown question %q", id)
+			}
+		}
+	}
+	for _, s := range qn.Sheets {
+		for i, sec := range s.Sections {
+			for _, q := range sec.Questions {
+				if q.Replaces == "" {
+					continue
+				}
+				at := fmt.Sprintf("sections[%d].questions[%s].replaces", i, q.ID)
+				switch {
+				case qn.Previous == "":
+					p.add(s.file, at, "replaces needs a previous version")
+				case questions[q.Replaces] != nil:
+					p.add(s.file, at, "%s is still asked in this version: a question can only replace one that is gone", q.Replaces)
+				case slices.Contains(qn.Retired, q.Replaces):
+					p.add(s.file, at, "%s is both replaced and retired", q.Replaces)
+				}
+				mark(s.file, at, q.Replaces, "replaced")
+			}
+		}
+	}
 }
 
 // validateSources checks the sources registry: ids, titles, https addresses, dates and certainty.

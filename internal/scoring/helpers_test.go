@@ -39,10 +39,20 @@ func small(t testing.TB) *questionnaire.Questionnaire {
 	return qn
 }
 
-// shipped loads the shipped content.
+// catalog loads every shipped version.
+func catalog(t testing.TB) *questionnaire.Catalog {
+	t.Helper()
+	c, err := questionnaire.LoadCatalog(content.FS)
+	if err != nil {
+		t.Fatalf("shipped content: %v", err)
+	}
+	return c
+}
+
+// shipped loads the latest shipped version.
 func shipped(t testing.TB) *questionnaire.Questionnaire {
 	t.Helper()
-	qn, err := questionnaire.Load(content.FS)
+	qn, err := questionnaire.LoadLatest(content.FS)
 	if err != nil {
 		t.Fatalf("shipped content: %v", err)
 	}

@@ -31,7 +31,7 @@ func Recommend(qn *questionnaire.Questionnaire, profile questionnaire.Profile, a
 		if c.opt == nil || c.neutral || c.opt.NotApplicable() || value(c.opt) >= 1 {
 			continue
 		}
-		g := gapOf(c, c.q.Section.Sheet)
+		g := gapOf(qn.ScoringModel, c, c.q.Section.Sheet)
 		recs = append(recs, rec{Recommendation{Gap: g, Question: c.q}, c.order})
 	}
 	slices.SortStableFunc(recs, func(a, b rec) int {

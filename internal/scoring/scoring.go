@@ -20,12 +20,20 @@ package scoring
 import (
 	"cmp"
 	"slices"
+	"strconv"
 
 	"aigrid/internal/questionnaire"
 )
 
-// ModelVersion is the version of the scoring rules. It changes whenever a rule changes in a way that
-// can change a score, a level, a flag or an order; reports carry it with the content version.
+// ModelVersion is the version of the latest scoring rules. It changes whenever a rule changes in a
+// way that can change a score, a level, a flag or an order; reports carry the model they were
+// scored with (the one the content version declares, Questionnaire.ScoringModel) with the content
+// version.
+//
+// Model 1 (content 2026.1): only a legal obligation worth 0 caps the level, at Emerging. Model 2
+// (content 2026.2 and later): a legal obligation worth less than 1 caps it at Defined as well. The
+// other model 2 features (fact questions, same_obligation_as) are content the validator refuses in
+// a model 1 version, so the code that scores them needs no switch.
 const ModelVersion = "2"
 
 // CompletionThreshold is the completion (answered / applicable) under which a result is Incomplete:
@@ -127,12 +135,13 @@ func (g Gap) Blocking() bool { return g.Cap == CappedLevel }
 // Limiting reports whether the gap caps the level at PartialCapLevel (Defined).
 func (g Gap) Limiting() bool { return g.Cap == PartialCapLevel }
 
-// capFor returns the level a legal obligation worth value caps its sheet at.
-func capFor(value float64) Level {
+// capFor returns the level a legal obligation worth value caps its sheet at, under scoring model
+// model: model 1 caps only an obligation worth 0.
+func capFor(model int, value float64) Level {
 	switch {
 	case value <= 0:
 		return CappedLevel
-	case value < 1:
+	case value < 1 && model >= 2:
 		return PartialCapLevel
 	}
 	return LevelNone
@@ -152,11 +161,11 @@ func (g Gap) WeightedGap() float64 { return float64(g.Weight) * (1 - g.Score) }
 // records a neutral fact. Answers for unknown questions, uncounted questions or questions that do not
 // apply are ignored.
 func Score(qn *questionnaire.Questionnaire, profile questionnaire.Profile, answers questionnaire.Answers) Report {
-	rep := Report{ModelVersion: ModelVersion, ContentVersion: qn.Version, Sheets: []SheetResult{}}
+	rep := Report{ModelVersion: strconv.Itoa(qn.ScoringModel), ContentVersion: qn.Version, Sheets: []SheetResult{}}
 	items := evaluate(qn, profile, answers)
 	var all tally
 	for _, s := range qn.Sheets {
-		sr, t := scoreSheet(s, items)
+		sr, t := scoreSheet(qn.ScoringModel, s, items)
 		rep.Sheets = append(rep.Sheets, sr)
 		all.add(t)
 	}
@@ -278,7 +287,7 @@ func (t tally) result() Result {
 }
 
 // scoreSheet computes a sheet's result and explanation from the evaluated questions of that sheet.
-func scoreSheet(s *questionnaire.Sheet, items []counted) (SheetResult, tally) {
+func scoreSheet(model int, s *questionnaire.Sheet, items []counted) (SheetResult, tally) {
 	sr := SheetResult{SheetID: s.ID, Costs: []Cost{}, Gaps: []Gap{}, BlockingGaps: []Gap{}, LimitingGaps: []Gap{}, DontKnow: []string{}}
 	var t tally
 	type costAt struct {
@@ -311,7 +320,7 @@ func scoreSheet(s *questionnaire.Sheet, items []counted) (SheetResult, tally) {
 			sr.DontKnow = append(sr.DontKnow, c.q.ID)
 		}
 		if score < 1 {
-			g := gapOf(c, s)
+			g := gapOf(model, c, s)
 			sr.Gaps = append(sr.Gaps, g)
 			switch {
 			case g.Blocking():
@@ -341,7 +350,7 @@ func scoreSheet(s *questionnaire.Sheet, items []counted) (SheetResult, tally) {
 	return sr, t
 }
 
-func gapOf(c counted, s *questionnaire.Sheet) Gap {
+func gapOf(model int, c counted, s *questionnaire.Sheet) Gap {
 	g := Gap{
 		SheetID:    s.ID,
 		QuestionID: c.q.ID,
@@ -351,7 +360,7 @@ func gapOf(c counted, s *questionnaire.Sheet) Gap {
 		Importance: c.q.Importance,
 	}
 	if g.Importance == questionnaire.LegalObligation && !c.nocap {
-		g.Cap = capFor(g.Score)
+		g.Cap = capFor(model, g.Score)
 	}
 	return g
 }

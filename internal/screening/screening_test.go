@@ -14,7 +14,7 @@ import (
 
 func shipped(t testing.TB) *questionnaire.Questionnaire {
 	t.Helper()
-	qn, err := questionnaire.Load(content.FS)
+	qn, err := questionnaire.LoadLatest(content.FS)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -425,7 +425,12 @@ func (s *Server) showAdmin(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, pages.Admin(s.globals(w, r), pages.AdminView{SignupOpen: open, Organisations: orgs, Audit: audit}))
+	versions, err := s.versionUse(r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, pages.Admin(s.globals(w, r), pages.AdminView{SignupOpen: open, Organisations: orgs, Audit: audit,
+		Versions: versions, Latest: s.catalog.Latest().Version}))
 	return nil
 }
 

@@ -23,7 +23,11 @@ func (s *Server) renderActions(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
-	v.Questionnaire, v.Assessment, v.Now = s.qn, a, time.Now().UTC()
+	qn, err := s.questionnaireFor(a)
+	if err != nil {
+		return err
+	}
+	v.Questionnaire, v.Assessment, v.Now = qn, a, time.Now().UTC()
 	if v.Actions, err = s.st.Actions(r.Context(), m.Organisation.ID, a.ID); err != nil {
 		return err
 	}
@@ -34,7 +38,7 @@ func (s *Server) renderActions(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
-	v.Recommendations = s.recommend(s.qn, a.Profile, assessment.Values(answers))
+	v.Recommendations = s.recommend(qn, a.Profile, assessment.Values(answers))
 	v.Summary = assessment.Summary(v.Actions, v.Now)
 	if len(v.Recommendations) == 0 && v.Form != nil && !v.Form.Valid() {
 		// the page shows no form to add an action, so errors can only point at that sentence
@@ -86,18 +90,22 @@ func (s *Server) createAction(w http.ResponseWriter, r *http.Request) error {
 	m := currentMembership(r)
 	f, in := parseAction(r)
 	lang := questionnaire.Lang(s.globals(w, r).Lang)
+	a, answers, err := s.assessmentAnswers(r)
+	if err != nil {
+		return err
+	}
+	qn, err := s.questionnaireFor(a)
+	if err != nil {
+		return err
+	}
 	if screening.IsActionKey(in.QuestionID) {
 		// an obligation or the DPIA from the compliance screening, as it stands now
-		a, answers, err := s.assessmentAnswers(r)
-		if err != nil {
-			return err
-		}
-		if act, ok := s.screen(a, answers).Action(in.QuestionID); !ok {
+		if act, ok := s.screen(qn, a, answers).Action(in.QuestionID); !ok {
 			f.Fail("question", "actions.recommendation.missing")
 		} else if in.Title == "" {
 			in.Title = act.Title.In(lang)
 		}
-	} else if q := s.qn.Question(in.QuestionID); q == nil || q.Recommendation == nil {
+	} else if q := qn.Question(in.QuestionID); q == nil || q.Recommendation == nil {
 		f.Fail("question", "actions.recommendation.missing")
 	} else if in.Title == "" {
 		in.Title = strings.TrimSuffix(q.Recommendation.Text.In(lang), ".")
@@ -155,7 +163,15 @@ func (s *Server) updateAction(w http.ResponseWriter, r *http.Request) error {
 // applyAction sets the question's answer to its best option, if the assessment can still change.
 func (s *Server) applyAction(r *http.Request, id, questionID string) (string, error) {
 	m := currentMembership(r)
-	q := s.qn.Question(questionID)
+	v, err := s.st.AssessmentWithAnswers(r.Context(), m.Organisation.ID, id)
+	if err != nil {
+		return "", err
+	}
+	qn, err := s.questionnaireFor(v.Assessment)
+	if err != nil {
+		return "", err
+	}
+	q := qn.Question(questionID)
 	if q == nil || !q.Scored() {
 		return "actions.updated", nil
 	}
@@ -165,10 +181,7 @@ func (s *Server) applyAction(r *http.Request, id, questionID string) (string, er
 			best = o
 		}
 	}
-	answers, err := s.st.Answers(r.Context(), m.Organisation.ID, id)
-	if err != nil {
-		return "", err
-	}
+	answers := v.Answers
 	cur := answers[questionID]
 	next := cur
 	next.QuestionID, next.Values, next.Justification = questionID, []string{best.ID}, ""

@@ -169,7 +169,8 @@ type APISummary struct {
 	Archived       bool              `json:"archived"`
 	CreatedAt      time.Time         `json:"created_at"`
 	UpdatedAt      time.Time         `json:"updated_at"`
-	Scores         APIScores         `json:"scores"`
+	// Scores is nil when this server has not loaded the assessment's questionnaire version.
+	Scores *APIScores `json:"scores"`
 }
 
 // APIScores sums up an assessment's scores: overall and per sheet, without the details the
@@ -277,12 +278,14 @@ func (s *Server) apiListAssessments(w http.ResponseWriter, r *http.Request, tok 
 		return err
 	}
 	for _, a := range list {
-		rep := scoring.Score(s.qn, a.Profile, assessment.Values(answers[a.ID]))
 		sum := APISummary{ID: a.ID, SystemName: a.SystemName, Status: a.Status, Version: a.Version, ContentVersion: a.ContentVersion,
-			Archived: a.ArchivedAt != nil, CreatedAt: a.CreatedAt.UTC(), UpdatedAt: a.UpdatedAt.UTC(),
-			Scores: APIScores{ScoringVersion: rep.ModelVersion, Overall: rep.Overall, Sheets: []APISheetResult{}}}
-		for _, sh := range rep.Sheets {
-			sum.Scores.Sheets = append(sum.Scores.Sheets, APISheetResult{SheetID: sh.SheetID, Result: sh.Result})
+			Archived: a.ArchivedAt != nil, CreatedAt: a.CreatedAt.UTC(), UpdatedAt: a.UpdatedAt.UTC()}
+		if qn, err := s.questionnaireFor(a); err == nil { // each assessment scored with its own version and model
+			rep := s.score(qn, a.Profile, assessment.Values(answers[a.ID]))
+			sum.Scores = &APIScores{ScoringVersion: rep.ModelVersion, Overall: rep.Overall, Sheets: []APISheetResult{}}
+			for _, sh := range rep.Sheets {
+				sum.Scores.Sheets = append(sum.Scores.Sheets, APISheetResult{SheetID: sh.SheetID, Result: sh.Result})
+			}
 		}
 		page.Data = append(page.Data, sum)
 	}
@@ -327,7 +330,7 @@ func (s *Server) apiExport(name string) apiHandlerFunc {
 
 // exportBytes writes one of orgID's assessments in a format, in full, in memory.
 func (s *Server) exportBytes(ctx context.Context, orgID, id string, format export.Format, lang questionnaire.Lang) (export.Assessment, []byte, error) {
-	e, err := LoadExport(ctx, s.st, s.qn, orgID, id, lang, time.Now())
+	e, err := LoadExport(ctx, s.st, s.catalog, orgID, id, lang, time.Now())
 	if err != nil {
 		return e, nil, err
 	}

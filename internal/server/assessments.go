@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"aigrid/internal/account"
 	"aigrid/internal/assessment"
 	"aigrid/internal/postgres"
 	"aigrid/internal/questionnaire"
@@ -61,16 +62,22 @@ func (s *Server) listAssessments(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := pages.AssessmentsView{Query: f.Query, Status: string(f.Status), Archived: f.Archived, Members: len(members)}
 	for _, a := range list {
-		ov := assessment.Summarise(s.qn, a.Profile, answers[a.ID])
+		qn, err := s.questionnaireFor(a)
+		if err != nil {
+			// listed without progress or score; its own pages say which version is missing
+			v.Rows = append(v.Rows, pages.AssessmentRow{Assessment: a})
+			continue
+		}
+		ov := assessment.Summarise(qn, a.Profile, answers[a.ID])
 		v.Rows = append(v.Rows, pages.AssessmentRow{Assessment: a, Progress: ov.Total,
-			Report: s.score(s.qn, a.Profile, assessment.Values(answers[a.ID]))})
+			Report: s.score(qn, a.Profile, assessment.Values(answers[a.ID]))})
 	}
 	s.render(w, r, http.StatusOK, pages.Assessments(s.globals(w, r), v))
 	return nil
 }
 
-// parseAssessmentForm reads the name, description and profile of an assessment.
-func (s *Server) parseAssessmentForm(r *http.Request) (*components.Form, assessment.Assessment, map[string][]string) {
+// parseAssessmentForm reads the name, description and profile of an assessment on qn.
+func (s *Server) parseAssessmentForm(r *http.Request, qn *questionnaire.Questionnaire) (*components.Form, assessment.Assessment, map[string][]string) {
 	f := formFrom(r, "name", "description")
 	requireText(f, "name", "assessment.system.missing", 200)
 	if len([]rune(f.Get("description"))) > 2000 {
@@ -78,7 +85,7 @@ func (s *Server) parseAssessmentForm(r *http.Request) (*components.Form, assessm
 	}
 	a := assessment.Assessment{SystemName: f.Get("name"), Description: f.Get("description"), Profile: questionnaire.Profile{}}
 	multi := map[string][]string{}
-	for _, pq := range s.qn.Profile {
+	for _, pq := range qn.Profile {
 		var chosen []string
 		for _, v := range r.PostForm["p."+pq.ID] {
 			if pq.Option(v) != nil && !slices.Contains(chosen, v) {
@@ -126,7 +133,7 @@ func currentOrgPath(r *http.Request, rest string) string {
 
 func (s *Server) createAssessment(w http.ResponseWriter, r *http.Request) error {
 	m := currentMembership(r)
-	f, a, multi := s.parseAssessmentForm(r)
+	f, a, multi := s.parseAssessmentForm(r, s.qn)
 	if !f.Valid() {
 		s.render(w, r, http.StatusUnprocessableEntity, pages.AssessmentForm(s.globals(w, r), pages.AssessmentFormView{
 			Questionnaire: s.qn, Form: f, Multi: multi, Action: currentOrgPath(r, "/assessments"), Submit: "assessment.create"}))
@@ -149,9 +156,13 @@ func (s *Server) showProfile(w http.ResponseWriter, r *http.Request) error {
 	if !a.Status.Editable() || a.ArchivedAt != nil {
 		return errForbidden
 	}
+	qn, err := s.questionnaireFor(a)
+	if err != nil {
+		return err
+	}
 	f, multi := profileForm(a)
 	s.render(w, r, http.StatusOK, pages.AssessmentForm(s.globals(w, r), pages.AssessmentFormView{
-		Questionnaire: s.qn, Form: f, Multi: multi, Action: s.assessmentPath(r, a.ID, "/profile"), Submit: "assessment.edit_profile"}))
+		Questionnaire: qn, Form: f, Multi: multi, Action: s.assessmentPath(r, a.ID, "/profile"), Submit: "assessment.edit_profile"}))
 	return nil
 }
 
@@ -164,13 +175,17 @@ func (s *Server) updateAssessmentProfile(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	f, next, multi := s.parseAssessmentForm(r)
-	view := pages.AssessmentFormView{Questionnaire: s.qn, Form: f, Multi: multi, Action: s.assessmentPath(r, a.ID, "/profile"), Submit: "assessment.edit_profile"}
+	qn, err := s.questionnaireFor(a)
+	if err != nil {
+		return err
+	}
+	f, next, multi := s.parseAssessmentForm(r, qn)
+	view := pages.AssessmentFormView{Questionnaire: qn, Form: f, Multi: multi, Action: s.assessmentPath(r, a.ID, "/profile"), Submit: "assessment.edit_profile"}
 	if !f.Valid() {
 		s.render(w, r, http.StatusUnprocessableEntity, pages.AssessmentForm(s.globals(w, r), view))
 		return nil
 	}
-	if hidden := assessment.HiddenAnswered(s.qn, a.Profile, next.Profile, answers); len(hidden) > 0 && r.PostFormValue("confirm") != "1" {
+	if hidden := assessment.HiddenAnswered(qn, a.Profile, next.Profile, answers); len(hidden) > 0 && r.PostFormValue("confirm") != "1" {
 		view.Hidden = hidden
 		s.render(w, r, http.StatusOK, pages.AssessmentForm(s.globals(w, r), view))
 		return nil
@@ -209,13 +224,20 @@ func (s *Server) renderOverview(w http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		return err
 	}
-	ov := assessment.Summarise(s.qn, a.Profile, answers)
+	qn, err := s.questionnaireFor(a)
+	if err != nil {
+		return err
+	}
+	ov := assessment.Summarise(qn, a.Profile, answers)
 	v := pages.OverviewView{
-		Questionnaire: s.qn, Assessment: a, Overview: ov, Continue: s.assessmentPath(r, a.ID, "/s/"+s.resumeAt(ov, pos)),
+		Questionnaire: qn, Assessment: a, Overview: ov, Continue: s.assessmentPath(r, a.ID, "/s/"+resumeAt(qn, ov, pos)),
 		Transitions: assessment.Available(a.Status, m.Role), Events: events, Form: f, DontKnow: map[string]bool{},
 	}
+	if to := s.moveTarget(a); to != nil && a.Status.Editable() && a.ArchivedAt == nil && m.Role.Can(account.PermEdit) {
+		v.MoveTo = to.Version
+	}
 	for id, ans := range answers {
-		if q := s.qn.Question(id); q != nil && ov.Visible[id] && slices.Contains(ans.Values, questionnaire.OptionDontKnow) {
+		if q := qn.Question(id); q != nil && ov.Visible[id] && slices.Contains(ans.Values, questionnaire.OptionDontKnow) {
 			v.DontKnow[q.Section.ID] = true
 		}
 	}
@@ -250,16 +272,16 @@ func (s *Server) selfApproval(r *http.Request, a assessment.Assessment, availabl
 
 // resumeAt is the step to continue at: where the user left off, else the first step with
 // unanswered questions, else the first step.
-func (s *Server) resumeAt(ov assessment.Overview, position string) string {
-	if position != "" && s.qn.Section(position) != nil {
+func resumeAt(qn *questionnaire.Questionnaire, ov assessment.Overview, position string) string {
+	if position != "" && qn.Section(position) != nil {
 		return position
 	}
-	for _, sec := range s.qn.Sections() {
+	for _, sec := range qn.Sections() {
 		if p := ov.Sections[sec.ID]; p.Applicable > 0 && !p.Done() {
 			return sec.ID
 		}
 	}
-	return s.qn.Sections()[0].ID
+	return qn.Sections()[0].ID
 }
 
 // transition moves the assessment through the review workflow.
@@ -292,7 +314,11 @@ func (s *Server) transition(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		snapshot = scoring.Score(s.qn, a.Profile, assessment.Values(answers))
+		qn, err := s.questionnaireFor(a)
+		if err != nil {
+			return err
+		}
+		snapshot = scoring.Score(qn, a.Profile, assessment.Values(answers))
 	}
 	_, err = s.st.Transition(r.Context(), m.Organisation.ID, a.ID, m.User.ID, m.Role, clientIP(r), t, comment, snapshot)
 	switch {
@@ -317,8 +343,12 @@ func (s *Server) showReview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	qn, err := s.questionnaireFor(a)
+	if err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, pages.Review(s.globals(w, r), pages.ReviewView{
-		Questionnaire: s.qn, Assessment: a, Overview: assessment.Summarise(s.qn, a.Profile, answers), Answers: answers,
+		Questionnaire: qn, Assessment: a, Overview: assessment.Summarise(qn, a.Profile, answers), Answers: answers,
 		CanSubmit: slices.Contains(assessment.Available(a.Status, m.Role), assessment.Submit) && a.ArchivedAt == nil,
 	}))
 	return nil
@@ -333,8 +363,12 @@ func (s *Server) showHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	qn, err := s.questionnaireFor(a)
+	if err != nil {
+		return err
+	}
 	qid := r.URL.Query().Get("q")
-	q := s.qn.Question(qid)
+	q := qn.Question(qid)
 	if q == nil {
 		qid = ""
 	}
@@ -342,7 +376,7 @@ func (s *Server) showHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := pages.HistoryView{Questionnaire: s.qn, Assessment: a, Question: q, Total: len(changes)}
+	v := pages.HistoryView{Questionnaire: qn, Assessment: a, Question: q, Total: len(changes)}
 	v.Pages = max(1, (len(changes)+historyPage-1)/historyPage)
 	v.Page, _ = strconv.Atoi(r.URL.Query().Get("page"))
 	v.Page = min(max(v.Page, 1), v.Pages)

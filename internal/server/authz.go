@@ -13,6 +13,7 @@ import (
 
 	"aigrid/internal/account"
 	"aigrid/internal/postgres"
+	"aigrid/internal/questionnaire"
 )
 
 // access is the authorisation rule of a route. Every route is registered with one (see route);
@@ -167,8 +168,18 @@ func (s *Server) stashStep(w http.ResponseWriter, r *http.Request) bool {
 	if m == nil || a == nil || r.PostForm == nil {
 		return false
 	}
-	sec := s.qn.Section(m[1])
-	if sec == nil {
+	// the assessment (and so its questionnaire version) cannot be read without a session: keep the
+	// fields of the step's questions in any version loaded
+	var qs []*questionnaire.Question
+	if s.catalog == nil {
+		return false
+	}
+	for _, qn := range s.catalog.Versions() {
+		if sec := qn.Section(m[1]); sec != nil {
+			qs = append(qs, sec.Questions...)
+		}
+	}
+	if len(qs) == 0 {
 		return false
 	}
 	userID := s.sessions.expiredUser(r)
@@ -176,7 +187,7 @@ func (s *Server) stashStep(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	kept := url.Values{}
-	for _, q := range sec.Questions {
+	for _, q := range qs {
 		for _, p := range stepFieldPrefixes {
 			if v, ok := r.PostForm[p+q.ID]; ok {
 				kept[p+q.ID] = v

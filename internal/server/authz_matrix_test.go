@@ -202,7 +202,7 @@ func newFixture(a *app, n int) *fixture {
 		a.t.Fatal(err)
 	}
 	fx.invitation = invs[0].ID
-	created, err := a.st.CreateAssessment(ctx, fx.org.ID, fx.owner.ID, assessment.Assessment{SystemName: "System", ContentVersion: "test",
+	created, err := a.st.CreateAssessment(ctx, fx.org.ID, fx.owner.ID, assessment.Assessment{SystemName: "System", ContentVersion: "2026.1",
 		Profile: questionnaire.Profile{"role": {"both"}}})
 	if err != nil {
 		a.t.Fatal(err)

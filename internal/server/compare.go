@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"aigrid/internal/assessment"
+	"aigrid/internal/questionnaire"
 	"aigrid/internal/scoring"
 	"aigrid/web/pages"
 )
@@ -29,9 +30,17 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := pages.CompareView{Questionnaire: s.qn}
+	// each version of the assessment is scored on its own questionnaire version
+	qns := map[string]*questionnaire.Questionnaire{}
 	for _, x := range versions {
-		vs := pages.VersionScores{Assessment: x, Report: scoring.Score(s.qn, x.Profile, assessment.Values(answers[x.ID]))}
+		if qns[x.ID], err = s.questionnaireFor(x); err != nil {
+			return err
+		}
+	}
+	qn := qns[a.ID]
+	v := pages.CompareView{Questionnaire: qn}
+	for _, x := range versions {
+		vs := pages.VersionScores{Assessment: x, Report: scoring.Score(qns[x.ID], x.Profile, assessment.Values(answers[x.ID]))}
 		v.Versions = append(v.Versions, vs)
 		if x.ID == a.ID {
 			v.Current = vs
@@ -43,7 +52,14 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) error {
 		other := v.Versions[i]
 		v.Other = &other
 		before, after := answers[with], answers[a.ID]
-		for _, q := range s.qn.Questions() {
+		// the questions of this version, then those only the other version asks
+		questions := slices.Clone(qn.Questions())
+		for _, q := range qns[with].Questions() {
+			if qn.Question(q.ID) == nil {
+				questions = append(questions, q)
+			}
+		}
+		for _, q := range questions {
 			b, okb := before[q.ID]
 			c, okc := after[q.ID]
 			if !okb && !okc || (okb && okc && b.Same(c)) {

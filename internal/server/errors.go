@@ -18,6 +18,7 @@ import (
 
 	"aigrid/internal/account"
 	"aigrid/internal/postgres"
+	"aigrid/internal/questionnaire"
 	"aigrid/web/pages"
 )
 
@@ -58,6 +59,16 @@ func (s *Server) handle(fn handlerFunc) http.HandlerFunc {
 			s.render(w, r, http.StatusServiceUnavailable, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusServiceUnavailable}))
 		case errors.Is(err, errMethodNotAllowed):
 			s.render(w, r, http.StatusMethodNotAllowed, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusMethodNotAllowed}))
+		case errors.Is(err, questionnaire.ErrUnknownVersion):
+			// an assessment on a questionnaire version this server does not have: said plainly,
+			// never shown on another version
+			s.log.ErrorContext(r.Context(), "questionnaire version not loaded", "err", err, "path", logPath(r), "request_id", requestIDFrom(r.Context()))
+			var missing *questionnaire.UnknownVersionError
+			version := ""
+			if errors.As(err, &missing) {
+				version = missing.Version
+			}
+			s.render(w, r, http.StatusInternalServerError, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusInternalServerError, MissingVersion: version}))
 		case errors.Is(err, errCrossOrigin):
 			s.log.WarnContext(r.Context(), "cross-origin request refused", "method", r.Method, "route", routePattern(r), "path", logPath(r),
 				"origin", r.Header.Get("Origin"), "request_id", requestIDFrom(r.Context()))

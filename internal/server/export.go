@@ -47,8 +47,12 @@ func ExportName(a assessment.Assessment) string {
 
 // LoadExport loads everything an export shows of one assessment of an organisation: the pages and
 // the command line export the same data.
-func LoadExport(ctx context.Context, st *postgres.Store, qn *questionnaire.Questionnaire, orgID, id string, lang questionnaire.Lang, now time.Time) (export.Assessment, error) {
+func LoadExport(ctx context.Context, st *postgres.Store, cat *questionnaire.Catalog, orgID, id string, lang questionnaire.Lang, now time.Time) (export.Assessment, error) {
 	a, err := st.Assessment(ctx, orgID, id)
+	if err != nil {
+		return export.Assessment{}, err
+	}
+	qn, err := cat.Get(a.ContentVersion) // the assessment's own version, never another
 	if err != nil {
 		return export.Assessment{}, err
 	}
@@ -151,7 +155,7 @@ func (s *Server) exportAs(format export.Format) handlerFunc {
 // than half a file; every download is recorded in the audit log.
 func (s *Server) download(w http.ResponseWriter, r *http.Request, format export.Format, lang questionnaire.Lang, opts export.Options) error {
 	m := currentMembership(r)
-	e, err := LoadExport(r.Context(), s.st, s.qn, m.Organisation.ID, chi.URLParam(r, "a"), lang, time.Now())
+	e, err := LoadExport(r.Context(), s.st, s.catalog, m.Organisation.ID, chi.URLParam(r, "a"), lang, time.Now())
 	if err != nil {
 		return err
 	}
@@ -174,13 +178,17 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request, format export.
 // interactive requests are not starved. It flushes after the first line and every 100 lines and calls flushed after each
 // flush (the pages push the bytes to the client); it does not close sw. The admin pages and the
 // command line share it. It returns the number of assessments written.
-func WriteSummaries(ctx context.Context, st *postgres.Store, qn *questionnaire.Questionnaire, orgID string, sw export.SummaryWriter, flushed func()) (int, error) {
+func WriteSummaries(ctx context.Context, st *postgres.Store, cat *questionnaire.Catalog, orgID string, sw export.SummaryWriter, flushed func()) (int, error) {
 	if err := sw.Flush(); err != nil {
 		return 0, err
 	}
 	flushed()
 	n := 0
 	err := st.EachAssessment(ctx, orgID, func(x postgres.OrgAssessment, answers questionnaire.Answers) error {
+		qn, err := cat.Get(x.ContentVersion) // each assessment scored on its own version
+		if err != nil {
+			return err
+		}
 		sw.Write(export.Summary{Organisation: x.OrganisationName, Assessment: x.Assessment, Report: scoring.Score(qn, x.Profile, answers)})
 		if n++; n == 1 || n%100 == 0 {
 			if err := sw.Flush(); err != nil {
@@ -211,7 +219,7 @@ func (s *Server) exportAll(format export.SummaryFormat) handlerFunc {
 		rc := http.NewResponseController(w)
 		attachment(w, name, format.Ext, format.ContentType)
 		sw := format.New(w, s.qn.Sheets)
-		n, err := WriteSummaries(r.Context(), s.st, s.qn, orgID, sw, func() { _ = rc.Flush() })
+		n, err := WriteSummaries(r.Context(), s.st, s.catalog, orgID, sw, func() { _ = rc.Flush() })
 		if err == nil {
 			err = sw.Close()
 		}
@@ -263,7 +271,7 @@ func (s *Server) importAssessment(w http.ResponseWriter, r *http.Request) error 
 		s.render(w, r, http.StatusUnprocessableEntity, pages.Import(g, view))
 		return nil
 	}
-	imp, problems := export.ParseImport(s.qn, data)
+	imp, problems := export.ParseImportFrom(s.catalog, data)
 	if len(problems) > 0 {
 		for _, p := range problems {
 			view.Problems = append(view.Problems, pages.ImportProblem{Path: p.Path, Message: i18n.T(g.Lang, p.Key, p.Args...)})

@@ -24,9 +24,13 @@ func (s *Server) showResults(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a, answers := av.Assessment, av.Answers
+	qn, err := s.questionnaireFor(a)
+	if err != nil {
+		return err
+	}
 	values := assessment.Values(answers)
-	v := pages.ResultsView{Questionnaire: s.qn, Assessment: a, Report: s.score(s.qn, a.Profile, values),
-		Recommendations: s.recommend(s.qn, a.Profile, values), Adopted: map[string]bool{}, Screening: s.screen(a, answers)}
+	v := pages.ResultsView{Questionnaire: qn, Assessment: a, Report: s.score(qn, a.Profile, values),
+		Recommendations: s.recommend(qn, a.Profile, values), Adopted: map[string]bool{}, Screening: s.screen(qn, a, answers)}
 	v.Plan = assessment.Summary(av.Actions, time.Now().UTC())
 	if av.ApprovedReport != nil {
 		var frozen scoring.Report
@@ -40,7 +44,7 @@ func (s *Server) showResults(w http.ResponseWriter, r *http.Request) error {
 		for _, id := range adopt {
 			v.Adopted[id] = true
 		}
-		projected := scoring.WhatIf(s.qn, a.Profile, values, adopt)
+		projected := scoring.WhatIf(qn, a.Profile, values, adopt)
 		v.Projected = &projected
 	}
 	s.render(w, r, http.StatusOK, pages.Results(s.globals(w, r), v))

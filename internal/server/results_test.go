@@ -63,7 +63,7 @@ func TestHowScoresWorkIsPublic(t *testing.T) {
 	a := newApp(t)
 	resp, body := a.client().get("/scoring")
 	wantStatus(t, resp, body, http.StatusOK)
-	for _, want := range []string{`data-testid="levels"`, "Optimised", "80 – 100", "Not applicable"} {
+	for _, want := range []string{`data-testid="levels"`, "Optimised", "80 – 100", "Not applicable", "questionnaire 2026.1 use scoring model 1"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("scoring page lacks %q", want)
 		}

@@ -105,6 +105,8 @@ func (s *Server) routes() http.Handler {
 		// each transition checks the role itself (reviewers approve, editors submit…)
 		s.route(r, "POST", "/o/{org}/a/{a}/status", org(account.PermRead), s.transition)
 		s.route(r, "POST", "/o/{org}/a/{a}/duplicate", org(account.PermEdit), s.duplicateAssessment)
+		s.route(r, "GET", "/o/{org}/a/{a}/move", org(account.PermEdit), s.showMove)
+		s.route(r, "POST", "/o/{org}/a/{a}/move", org(account.PermEdit), s.moveAssessment)
 		s.route(r, "POST", "/o/{org}/a/{a}/archive", org(account.PermEdit), s.archiveAssessment(true))
 		s.route(r, "POST", "/o/{org}/a/{a}/restore", org(account.PermEdit), s.archiveAssessment(false))
 		s.route(r, "GET", "/o/{org}/a/{a}/delete", org(account.PermManageOrg), s.confirmDeleteAssessment)

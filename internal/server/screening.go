@@ -15,9 +15,10 @@ import (
 	"aigrid/web/pages"
 )
 
-// screen runs the DPIA and AI Act screenings of an assessment on today's date (UTC).
-func (s *Server) screen(a assessment.Assessment, answers map[string]assessment.Answer) screening.Result {
-	return screenOn(s.qn, a, answers, time.Now())
+// screen runs the DPIA and AI Act screenings of an assessment on qn, its questionnaire version, on
+// today's date (UTC).
+func (s *Server) screen(qn *questionnaire.Questionnaire, a assessment.Assessment, answers map[string]assessment.Answer) screening.Result {
+	return screenOn(qn, a, answers, time.Now())
 }
 
 // screenOn runs the screenings as of the day of now (midnight UTC), for the pages and the exports.
@@ -35,11 +36,15 @@ func (s *Server) showScreening(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	qn, err := s.questionnaireFor(a)
+	if err != nil {
+		return err
+	}
 	actions, err := s.st.Actions(r.Context(), m.Organisation.ID, a.ID)
 	if err != nil {
 		return err
 	}
-	v := pages.ScreeningView{Questionnaire: s.qn, Assessment: a, Result: s.screen(a, answers), InPlan: map[string]bool{},
+	v := pages.ScreeningView{Questionnaire: qn, Assessment: a, Result: s.screen(qn, a, answers), InPlan: map[string]bool{},
 		CanEdit: m.Role.Can(account.PermEdit) && a.ArchivedAt == nil}
 	for _, x := range actions {
 		if screening.IsActionKey(x.QuestionID) {
@@ -58,9 +63,13 @@ func (s *Server) exportPIA(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	qn, err := s.questionnaireFor(a)
+	if err != nil {
+		return err
+	}
 	values := assessment.Values(answers)
-	f := piatool.Build(piatool.Input{Questionnaire: s.qn, Assessment: a, Answers: answers,
-		Recommendations: scoring.Recommend(s.qn, a.Profile, values), Screening: s.screen(a, answers),
+	f := piatool.Build(piatool.Input{Questionnaire: qn, Assessment: a, Answers: answers,
+		Recommendations: scoring.Recommend(qn, a.Profile, values), Screening: s.screen(qn, a, answers),
 		Lang: questionnaire.Lang(s.globals(w, r).Lang), Now: time.Now()})
 	m := currentMembership(r)
 	s.audit(r, "", m.Organisation.ID, "assessment.export", map[string]any{"assessment": a.ID, "format": "pia"})

@@ -23,8 +23,9 @@ type Server struct {
 	cfg      config.Config
 	log      *slog.Logger
 	st       *postgres.Store
-	qn       *questionnaire.Questionnaire
-	scores   *scoreCache // reports and recommendations by content and answers (scorecache.go)
+	qn       *questionnaire.Questionnaire // the latest version: new assessments, home and about pages
+	catalog  *questionnaire.Catalog       // every version loaded; see questionnaireFor
+	scores   *scoreCache                  // reports and recommendations by content and answers (scorecache.go)
 	sessions *sessionStore
 	box      *account.SecretBox // seals TOTP secrets at rest
 	sso      *ssoClient         // nil unless single sign-on is configured
@@ -39,16 +40,29 @@ type Server struct {
 
 // Options are the server's dependencies.
 type Options struct {
-	Config        config.Config
-	Logger        *slog.Logger
-	Store         *postgres.Store
+	Config config.Config
+	Logger *slog.Logger
+	Store  *postgres.Store
+	// Catalog holds every questionnaire version; assessments are answered on theirs.
+	Catalog *questionnaire.Catalog
+	// Questionnaire, when Catalog is nil, is the only version loaded.
 	Questionnaire *questionnaire.Questionnaire
 	SessionKey    []byte // signs session cookies and (through a derived key) seals TOTP secrets; at least 32 bytes
 }
 
 // New builds the server and its routes.
 func New(o Options) *Server {
-	s := &Server{cfg: o.Config, log: o.Logger, st: o.Store, qn: o.Questionnaire, rules: map[string]access{}, scores: newScoreCache()}
+	s := &Server{cfg: o.Config, log: o.Logger, st: o.Store, catalog: o.Catalog, rules: map[string]access{}, scores: newScoreCache()}
+	if s.catalog == nil && o.Questionnaire != nil {
+		c, err := questionnaire.NewCatalog(o.Questionnaire)
+		if err != nil {
+			panic(err) // one loaded version has nothing to compare with
+		}
+		s.catalog = c
+	}
+	if s.catalog != nil {
+		s.qn = s.catalog.Latest()
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

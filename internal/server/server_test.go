@@ -35,13 +35,14 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func mustQuestionnaire(tb testing.TB) *questionnaire.Questionnaire {
+// mustCatalog loads every shipped questionnaire version, as the server does at start-up.
+func mustCatalog(tb testing.TB) *questionnaire.Catalog {
 	tb.Helper()
-	qn, err := questionnaire.Load(content.FS)
+	c, err := questionnaire.LoadCatalog(content.FS)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return qn
+	return c
 }
 
 // testOptions are the server's dependencies over pool (nil for handlers that need no database).
@@ -55,7 +56,7 @@ func testOptions(tb testing.TB, cfg config.Config, pool *pgxpool.Pool) Options {
 		}
 		st = postgres.NewStore(pool)
 	}
-	return Options{Config: cfg, Store: st, Questionnaire: mustQuestionnaire(tb), SessionKey: bytes.Repeat([]byte("k"), 32)}
+	return Options{Config: cfg, Store: st, Catalog: mustCatalog(tb), SessionKey: bytes.Repeat([]byte("k"), 32)}
 }
 
 // newTestServer runs the real router over a fresh database.

@@ -24,7 +24,8 @@ import (
 // stepContext is what a step page needs, loaded once per request.
 type stepContext struct {
 	a        assessment.Assessment
-	position string // the step the user last visited
+	qn       *questionnaire.Questionnaire // the assessment's version
+	position string                       // the step the user last visited
 	sec      *questionnaire.Section
 	answers  map[string]assessment.Answer
 	ov       assessment.Overview
@@ -33,22 +34,25 @@ type stepContext struct {
 func (s *Server) loadStep(r *http.Request) (stepContext, error) {
 	m := currentMembership(r)
 	var sc stepContext
-	if sc.sec = s.qn.Section(chi.URLParam(r, "section")); sc.sec == nil {
-		return sc, errNotFound
-	}
 	v, err := s.st.AssessmentWithAnswers(r.Context(), m.Organisation.ID, chi.URLParam(r, "a"), postgres.WithPosition(m.User.ID))
 	if err != nil {
 		return sc, err
 	}
 	sc.a, sc.answers, sc.position = v.Assessment, v.Answers, v.Position
-	sc.ov = s.summarise(s.qn, sc.a.Profile, sc.answers)
+	if sc.qn, err = s.questionnaireFor(sc.a); err != nil {
+		return sc, err
+	}
+	if sc.sec = sc.qn.Section(chi.URLParam(r, "section")); sc.sec == nil {
+		return sc, errNotFound
+	}
+	sc.ov = s.summarise(sc.qn, sc.a.Profile, sc.answers)
 	return sc, nil
 }
 
 func (s *Server) stepView(r *http.Request, sc stepContext) pages.StepView {
-	v := pages.StepView{Questionnaire: s.qn, Assessment: sc.a, Overview: sc.ov, Section: sc.sec, Errors: components.NewForm(),
+	v := pages.StepView{Questionnaire: sc.qn, Assessment: sc.a, Overview: sc.ov, Section: sc.sec, Errors: components.NewForm(),
 		Editable: sc.a.Status.Editable() && sc.a.ArchivedAt == nil && currentMembership(r).Role.Can(account.PermEdit)}
-	v.Prev, v.Next = s.neighbours(sc.ov, sc.sec)
+	v.Prev, v.Next = neighbours(sc.qn, sc.ov, sc.sec)
 	for _, q := range sc.ov.VisibleQuestions(sc.sec) {
 		a := sc.answers[q.ID]
 		v.Questions = append(v.Questions, pages.QuestionView{Q: q, Answer: a, Revision: a.Revision, Base: a.Digest()})
@@ -58,8 +62,8 @@ func (s *Server) stepView(r *http.Request, sc stepContext) pages.StepView {
 
 // neighbours returns the steps before and after sec that have a question applying to the
 // assessment: steps where nothing applies are skipped.
-func (s *Server) neighbours(ov assessment.Overview, sec *questionnaire.Section) (prev, next *questionnaire.Section) {
-	secs := s.qn.Sections()
+func neighbours(qn *questionnaire.Questionnaire, ov assessment.Overview, sec *questionnaire.Section) (prev, next *questionnaire.Section) {
+	secs := qn.Sections()
 	i := slices.Index(secs, sec)
 	for j := i - 1; j >= 0 && prev == nil; j-- {
 		if ov.Sections[secs[j].ID].Applicable > 0 {
@@ -312,9 +316,9 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 	}
 	// New questions may now apply in this step (an answer switched them on): stay to show them.
 	// "Save and leave" always leaves (the overview shows what is left); otherwise, stay to show them.
-	newOv := s.summarise(s.qn, sc.a.Profile, after) // cached for the page the redirect leads to
+	newOv := s.summarise(sc.qn, sc.a.Profile, after) // cached for the page the redirect leads to
 	appeared := len(newOv.VisibleQuestions(sc.sec)) > len(visible)
-	prev, next := s.neighbours(newOv, sc.sec) // answers can make later steps apply, or empty them
+	prev, next := neighbours(sc.qn, newOv, sc.sec) // answers can make later steps apply, or empty them
 	target := s.assessmentPath(r, sc.a.ID, "/s/"+sc.sec.ID)
 	switch action := r.PostFormValue("action"); {
 	case action == "leave":
