@@ -149,7 +149,7 @@ func runAudit() error {
 		return err
 	}
 	defer pool.Close()
-	qn, err := questionnaire.Load(content.FS)
+	qn, err := questionnaire.LoadLatest(content.FS)
 	if err != nil {
 		return err
 	}

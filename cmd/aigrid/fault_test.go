@@ -177,7 +177,7 @@ func TestKillWhileSaving(t *testing.T) {
 	}
 	t.Cleanup(pool.Close)
 	st := postgres.NewStore(pool)
-	qn, err := questionnaire.Load(content.FS)
+	qn, err := questionnaire.LoadLatest(content.FS)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -887,4 +887,11 @@ var en = map[string]string{
 	"admin.versions.not_loaded":    "%s (not loaded)",
 	"scoring.versions":             "Questionnaire versions and scoring models",
 	"scoring.versions.body":        "Each questionnaire version is scored with the model it was published with, for good, so an approved report never changes. Assessments started on questionnaire 2026.1 use scoring model 1, where only a legal obligation not in place (or “don't know”) caps the level, at Emerging. Questionnaire 2026.2 uses model 2, described on this page, where a legal obligation partly met or planned also caps it, at Defined. A draft can be moved to the latest questionnaire after its effect on the scores is shown.",
+	// audit details of the API tokens and the move to another questionnaire version
+	"audit.detail.token":               "API token",
+	"audit.detail.hint":                "Token starts with",
+	"audit.detail.token_name":          "Token name",
+	"audit.detail.expires_at":          "Expires",
+	"audit.detail.answers_carried":     "Answers carried over",
+	"audit.detail.answers_not_carried": "Answers not carried over",
 }

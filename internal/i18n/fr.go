@@ -887,4 +887,11 @@ var fr = map[string]string{
 	"admin.versions.not_loaded":    "%s (non chargée)",
 	"scoring.versions":             "Versions du questionnaire et modèles de notation",
 	"scoring.versions.body":        "Chaque version du questionnaire est notée avec le modèle sous lequel elle a été publiée, une fois pour toutes, si bien qu’un rapport approuvé ne change jamais. Les évaluations commencées sur le questionnaire 2026.1 utilisent le modèle de notation 1, où seule une obligation légale non mise en place (ou « je ne sais pas ») plafonne le niveau, à Émergent. Le questionnaire 2026.2 utilise le modèle 2, décrit sur cette page, où une obligation légale partiellement remplie ou planifiée le plafonne aussi, à Défini. Un brouillon peut passer au dernier questionnaire après affichage de l’effet sur les scores.",
+	// audit details of the API tokens and the move to another questionnaire version
+	"audit.detail.token":               "Jeton d’API",
+	"audit.detail.hint":                "Début du jeton",
+	"audit.detail.token_name":          "Nom du jeton",
+	"audit.detail.expires_at":          "Expiration",
+	"audit.detail.answers_carried":     "Réponses reprises",
+	"audit.detail.answers_not_carried": "Réponses non reprises",
 }

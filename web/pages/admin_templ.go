@@ -1017,7 +1017,9 @@ var auditDetailKeys = map[string]string{
 	"role": "audit.detail.role", "route": "audit.detail.route", "second_factor": "audit.detail.second_factor",
 	"signup": "audit.detail.signup", "site_admin": "audit.detail.site_admin", "to": "audit.detail.to",
 	"user": "audit.detail.user", "value": "audit.detail.value", "separator": "audit.detail.separator",
-	"unmatched_owners": "audit.detail.unmatched_owners",
+	"unmatched_owners": "audit.detail.unmatched_owners", "token": "audit.detail.token", "hint": "audit.detail.hint",
+	"token_name": "audit.detail.token_name", "expires_at": "audit.detail.expires_at",
+	"answers_carried": "audit.detail.answers_carried", "answers_not_carried": "audit.detail.answers_not_carried",
 }
 
 func detailLabel(g *components.Globals, k string) string {
