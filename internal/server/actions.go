@@ -90,11 +90,7 @@ func (s *Server) createAction(w http.ResponseWriter, r *http.Request) error {
 	m := currentMembership(r)
 	f, in := parseAction(r)
 	lang := questionnaire.Lang(s.globals(w, r).Lang)
-	a, answers, err := s.assessmentAnswers(r)
-	if err != nil {
-		return err
-	}
-	qn, err := s.questionnaireFor(a)
+	a, answers, qn, err := s.assessmentOn(r)
 	if err != nil {
 		return err
 	}

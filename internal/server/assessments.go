@@ -30,6 +30,17 @@ func (s *Server) assessmentAnswers(r *http.Request) (assessment.Assessment, map[
 	return v.Assessment, v.Answers, err
 }
 
+// assessmentOn is assessmentAnswers with the questionnaire version the assessment is answered and
+// scored on (questionnaireFor).
+func (s *Server) assessmentOn(r *http.Request) (assessment.Assessment, map[string]assessment.Answer, *questionnaire.Questionnaire, error) {
+	a, answers, err := s.assessmentAnswers(r)
+	if err != nil {
+		return a, nil, nil, err
+	}
+	qn, err := s.questionnaireFor(a)
+	return a, answers, qn, err
+}
+
 func (s *Server) assessmentPath(r *http.Request, id, rest string) string {
 	return "/o/" + currentMembership(r).Organisation.ID + "/a/" + id + rest
 }
@@ -171,11 +182,7 @@ func (s *Server) showProfile(w http.ResponseWriter, r *http.Request) error {
 // apply again.
 func (s *Server) updateAssessmentProfile(w http.ResponseWriter, r *http.Request) error {
 	m := currentMembership(r)
-	a, answers, err := s.assessmentAnswers(r)
-	if err != nil {
-		return err
-	}
-	qn, err := s.questionnaireFor(a)
+	a, answers, qn, err := s.assessmentOn(r)
 	if err != nil {
 		return err
 	}
@@ -310,11 +317,7 @@ func (s *Server) transition(w http.ResponseWriter, r *http.Request) error {
 	var snapshot any
 	if t == assessment.Approve {
 		// freeze the score as approved: later content or model versions will not change it
-		_, answers, err := s.assessmentAnswers(r)
-		if err != nil {
-			return err
-		}
-		qn, err := s.questionnaireFor(a)
+		_, answers, qn, err := s.assessmentOn(r)
 		if err != nil {
 			return err
 		}
@@ -339,11 +342,7 @@ func (s *Server) transition(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) showReview(w http.ResponseWriter, r *http.Request) error {
 	m := currentMembership(r)
-	a, answers, err := s.assessmentAnswers(r)
-	if err != nil {
-		return err
-	}
-	qn, err := s.questionnaireFor(a)
+	a, answers, qn, err := s.assessmentOn(r)
 	if err != nil {
 		return err
 	}

@@ -32,11 +32,7 @@ func screenOn(qn *questionnaire.Questionnaire, a assessment.Assessment, answers 
 // classification and the obligations of the organisation's role, with the reasoning shown.
 func (s *Server) showScreening(w http.ResponseWriter, r *http.Request) error {
 	m := currentMembership(r)
-	a, answers, err := s.assessmentAnswers(r)
-	if err != nil {
-		return err
-	}
-	qn, err := s.questionnaireFor(a)
+	a, answers, qn, err := s.assessmentOn(r)
 	if err != nil {
 		return err
 	}
@@ -59,11 +55,7 @@ func (s *Server) showScreening(w http.ResponseWriter, r *http.Request) error {
 // from it): the context and fundamental principles the assessment already answers, and aigrid's
 // gaps as planned measures.
 func (s *Server) exportPIA(w http.ResponseWriter, r *http.Request) error {
-	a, answers, err := s.assessmentAnswers(r)
-	if err != nil {
-		return err
-	}
-	qn, err := s.questionnaireFor(a)
+	a, answers, qn, err := s.assessmentOn(r)
 	if err != nil {
 		return err
 	}
