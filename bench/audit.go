@@ -19,13 +19,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"aigrid/content"
-	"aigrid/internal/localpg"
 	"aigrid/internal/postgres"
 	"aigrid/internal/questionnaire"
 )
@@ -108,43 +106,19 @@ func runAudit() error {
 		return fmt.Errorf("go build: %v\n%s", err, out)
 	}
 	dataDir := filepath.Join(root, "data")
-	app := exec.Command(bin, "serve")
-	app.Env = append(slices.DeleteFunc(os.Environ(), func(s string) bool { return strings.HasPrefix(s, "DATABASE_URL=") }),
-		"AIGRID_ADDR=127.0.0.1:0", "AIGRID_DATA_DIR="+dataDir, "AIGRID_LOG_LEVEL=warn")
 	var logs bytes.Buffer
-	app.Stderr = &logs
-	stdout, _ := app.StdoutPipe()
-	log.Print("starting aigrid in local mode (a fresh PostgreSQL cluster)")
-	if err := app.Start(); err != nil {
+	_, base, stop, err := startApp(bin, append(os.Environ(), "AIGRID_ADDR=127.0.0.1:0", "AIGRID_DATA_DIR="+dataDir, "AIGRID_LOG_LEVEL=warn"),
+		&logs, logs.String)
+	if err != nil {
 		return err
 	}
-	defer func() {
-		_ = app.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = app.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			_ = app.Process.Kill()
-		}
-	}()
-	base, err := readURL(stdout, 60*time.Second)
-	if err != nil {
-		return fmt.Errorf("aigrid did not start: %v\n%s", err, logs.String())
-	}
-	base = strings.TrimSuffix(base, "/")
+	defer stop()
 
-	var sec struct {
-		AppPassword string `json:"app_password"`
-	}
-	raw, err := os.ReadFile(filepath.Join(dataDir, "secrets.json"))
+	dbURL, err := appDatabaseURL(dataDir)
 	if err != nil {
 		return err
 	}
-	if err := json.Unmarshal(raw, &sec); err != nil {
-		return err
-	}
-	pool, err := postgres.Open(ctx, localpg.ConnURL(localpg.SocketDirFor(filepath.Join(dataDir, "postgres")), "aigrid", sec.AppPassword, "aigrid"))
+	pool, err := postgres.Open(ctx, dbURL)
 	if err != nil {
 		return err
 	}

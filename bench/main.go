@@ -41,7 +41,6 @@ import (
 	"aigrid/content"
 	"aigrid/internal/account"
 	"aigrid/internal/assessment"
-	"aigrid/internal/localpg"
 	"aigrid/internal/postgres"
 	"aigrid/internal/questionnaire"
 )
@@ -197,51 +196,24 @@ func run() error {
 		}
 		return out
 	}
-	env = slices.DeleteFunc(env, func(s string) bool { return strings.HasPrefix(s, "DATABASE_URL=") })
-	app := exec.Command(bin, "serve")
-	app.Env = env
 	logFile, err := os.Create(filepath.Join(root, "aigrid.log"))
 	if err != nil {
 		return err
 	}
-	app.Stderr = logFile
-	stdout, _ := app.StdoutPipe()
-	log.Print("starting aigrid in local mode (a fresh PostgreSQL cluster)")
-	if err := app.Start(); err != nil {
+	app, base, stop, err := startApp(bin, env, logFile, func() string { tail, _ := os.ReadFile(logFile.Name()); return string(tail) })
+	if err != nil {
 		return err
 	}
-	defer func() {
-		_ = app.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = app.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			_ = app.Process.Kill()
-		}
-	}()
-	base, err := readURL(stdout, 60*time.Second)
-	if err != nil {
-		tail, _ := os.ReadFile(logFile.Name())
-		return fmt.Errorf("aigrid did not start: %v\n%s", err, tail)
-	}
-	base = strings.TrimSuffix(base, "/")
+	defer stop()
 	log.Printf("aigrid at %s (pid %d)", base, app.Process.Pid)
 	time.Sleep(2 * time.Second)
 	rss := map[string]float64{"idle": rssMB(app.Process.Pid, "VmRSS")} // started, nothing served yet
 
 	// the same database, for seeding and for the raw-write limit
-	var sec struct {
-		AppPassword string `json:"app_password"`
-	}
-	raw, err := os.ReadFile(filepath.Join(dataDir, "secrets.json"))
+	dbURL, err := appDatabaseURL(dataDir)
 	if err != nil {
 		return err
 	}
-	if err := json.Unmarshal(raw, &sec); err != nil {
-		return err
-	}
-	dbURL := localpg.ConnURL(localpg.SocketDirFor(filepath.Join(dataDir, "postgres")), "aigrid", sec.AppPassword, "aigrid")
 	pool, err := postgres.Open(ctx, dbURL, postgres.MaxConns(int32(*flagSave)))
 	if err != nil {
 		return err
