@@ -151,14 +151,11 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	default:
 		return usageError(adminUsage)
 	}
-	db, closeDB, err := openDatabase(ctx, cfg, newLogger(cfg, stderr))
+	db, closeDB, err := openPrepared(ctx, cfg, newLogger(cfg, stderr))
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	if err := postgres.Prepare(ctx, db, postgres.Defaults{SignupOpen: cfg.LocalMode()}); err != nil {
-		return err
-	}
 	return run(postgres.NewStore(db))
 }
 

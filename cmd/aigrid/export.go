@@ -134,14 +134,11 @@ func withStore(ctx context.Context, getenv func(string) string, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	db, closeDB, err := openDatabase(ctx, cfg, newLogger(cfg, stderr))
+	db, closeDB, err := openPrepared(ctx, cfg, newLogger(cfg, stderr))
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	if err := postgres.Prepare(ctx, db, postgres.Defaults{SignupOpen: cfg.LocalMode()}); err != nil {
-		return err
-	}
 	return fn(postgres.NewStore(db), cat)
 }
 

@@ -58,14 +58,11 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		}
 		return fmt.Errorf("nothing imported: %d problems in %s", len(problems), fset.Arg(0))
 	}
-	db, closeDB, err := openDatabase(ctx, cfg, newLogger(cfg, stderr))
+	db, closeDB, err := openPrepared(ctx, cfg, newLogger(cfg, stderr))
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	if err := postgres.Prepare(ctx, db, postgres.Defaults{SignupOpen: cfg.LocalMode()}); err != nil {
-		return err
-	}
 	st := postgres.NewStore(db)
 	if _, err := st.Organisation(ctx, *orgID); errors.Is(err, postgres.ErrNotFound) || errors.Is(err, postgres.ErrInvalidText) {
 		return fmt.Errorf("no organisation %s", *orgID)

@@ -50,20 +50,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	db, closeDB, err := openDatabase(ctx, cfg, log)
+	db, closeDB, err := openPrepared(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	mdb, closeMigrations, err := openMigrations(ctx, cfg, db)
-	if err != nil {
-		return err
-	}
-	err = postgres.PrepareVia(ctx, db, mdb, postgres.Defaults{SignupOpen: cfg.LocalMode()})
-	closeMigrations()
-	if err != nil {
-		return err
-	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -128,6 +119,26 @@ func loadContent(cfg config.Config) (*questionnaire.Catalog, error) {
 		return nil, fmt.Errorf("the questionnaire content is invalid, refusing to start:\n%w", err)
 	}
 	return cat, nil
+}
+
+// openPrepared opens the database (openDatabase), migrates it and writes the default settings once
+// (postgres.PrepareVia, through AIGRID_MIGRATE_DATABASE_URL when it is set): what every command
+// that uses the database does first. The returned func closes the database.
+func openPrepared(ctx context.Context, cfg config.Config, log *slog.Logger) (*pgxpool.Pool, func(), error) {
+	db, closeDB, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	mdb, closeMigrations, err := openMigrations(ctx, cfg, db)
+	if err == nil {
+		err = postgres.PrepareVia(ctx, db, mdb, postgres.Defaults{SignupOpen: cfg.LocalMode()})
+		closeMigrations()
+	}
+	if err != nil {
+		closeDB()
+		return nil, nil, err
+	}
+	return db, closeDB, nil
 }
 
 // openMigrations returns the pool to migrate through: db, or a small pool on
