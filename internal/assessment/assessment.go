@@ -122,6 +122,9 @@ type Assessment struct {
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 	UpdatedByName  string
+	// Revision counts the changes to the profile and the answers: (ID, Revision) names one state
+	// of what progress and scores are computed from.
+	Revision int64
 }
 
 // Evidence is a document or record supporting an answer.
@@ -249,6 +252,12 @@ func Summarise(qn *questionnaire.Questionnaire, profile questionnaire.Profile, a
 // SummariseVisible is Summarise with the questions that apply already known: visible must be
 // qn.Visibility(profile, Values(answers)) (a caller may have kept it); it is not changed.
 func SummariseVisible(qn *questionnaire.Questionnaire, visible map[string]bool, answers map[string]Answer) Overview {
+	return SummariseValues(qn, visible, Values(answers))
+}
+
+// SummariseValues is SummariseVisible from the answers' values only (all it depends on: an
+// answer counts as answered when it has a value).
+func SummariseValues(qn *questionnaire.Questionnaire, visible map[string]bool, values questionnaire.Answers) Overview {
 	o := Overview{Visible: visible, Sections: map[string]Progress{}, Sheets: map[string]Progress{}}
 	for _, sh := range qn.Sheets {
 		var sp Progress
@@ -259,7 +268,7 @@ func SummariseVisible(qn *questionnaire.Questionnaire, visible map[string]bool, 
 					continue
 				}
 				p.Applicable++
-				if answers[q.ID].Answered() {
+				if len(values[q.ID]) > 0 { // Answer.Answered
 					p.Answered++
 				}
 			}

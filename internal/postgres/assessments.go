@@ -16,14 +16,19 @@ import (
 )
 
 const assessmentCols = `a.id, a.organisation_id, a.system_name, a.description, a.content_version, a.profile,
-	a.status, a.version, coalesce(a.predecessor_id::text, ''), a.archived_at, a.created_at, a.updated_at, coalesce(u.name, '')`
+	a.status, a.version, coalesce(a.predecessor_id::text, ''), a.archived_at, a.created_at, a.updated_at, coalesce(u.name, ''), a.revision`
 
 const assessmentFrom = ` FROM assessments a LEFT JOIN users u ON u.id = a.updated_by `
 
+// assessmentDest is where a row of assessmentCols is scanned, after the fields in before.
+func assessmentDest(a *assessment.Assessment, before ...any) []any {
+	return append(before, &a.ID, &a.OrganisationID, &a.SystemName, &a.Description, &a.ContentVersion, &a.Profile,
+		&a.Status, &a.Version, &a.PredecessorID, &a.ArchivedAt, &a.CreatedAt, &a.UpdatedAt, &a.UpdatedByName, &a.Revision)
+}
+
 func scanAssessment(row pgx.Row) (assessment.Assessment, error) {
 	var a assessment.Assessment
-	err := row.Scan(&a.ID, &a.OrganisationID, &a.SystemName, &a.Description, &a.ContentVersion, &a.Profile,
-		&a.Status, &a.Version, &a.PredecessorID, &a.ArchivedAt, &a.CreatedAt, &a.UpdatedAt, &a.UpdatedByName)
+	err := row.Scan(assessmentDest(&a)...)
 	if a.Profile == nil {
 		a.Profile = questionnaire.Profile{}
 	}
@@ -211,9 +216,34 @@ func WithApprovedReport(b *pgx.Batch, orgID, id string, v *AssessmentView) {
 		})
 }
 
-// AssessmentWithAnswers reads one of orgID's assessments and its answers, and whatever with asks
-// for, in one round trip (a batch).
-func (s *Store) AssessmentWithAnswers(ctx context.Context, orgID, id string, with ...With) (AssessmentView, error) {
+// WithAnswers reads every answer of the assessment (hidden questions' included: they are kept).
+func WithAnswers(b *pgx.Batch, orgID, id string, v *AssessmentView) {
+	b.Queue(`SELECT `+answerCols+` FROM answers x JOIN assessments a ON a.id = x.assessment_id
+		LEFT JOIN users u ON u.id = x.updated_by WHERE x.assessment_id = $1 AND a.organisation_id = $2`, id, orgID).
+		Query(func(rows pgx.Rows) error { return v.scanAnswers(rows, id) })
+}
+
+// WithAnswersOf reads the answers to the questions named only (a step's), not every answer.
+func WithAnswersOf(questionIDs []string) With {
+	return func(b *pgx.Batch, orgID, id string, v *AssessmentView) {
+		b.Queue(`SELECT `+answerCols+` FROM answers x JOIN assessments a ON a.id = x.assessment_id
+			LEFT JOIN users u ON u.id = x.updated_by WHERE x.assessment_id = $1 AND a.organisation_id = $2
+			AND x.question_id = ANY($3)`, id, orgID, questionIDs).
+			Query(func(rows pgx.Rows) error { return v.scanAnswers(rows, id) })
+	}
+}
+
+func (v *AssessmentView) scanAnswers(rows pgx.Rows, id string) error {
+	all, err := scanAnswers(rows)
+	if v.Answers = all[id]; v.Answers == nil {
+		v.Answers = map[string]assessment.Answer{}
+	}
+	return err
+}
+
+// AssessmentWith reads one of orgID's assessments and whatever with asks for (its answers, the
+// user's position, the action plan…), in one round trip (a batch).
+func (s *Store) AssessmentWith(ctx context.Context, orgID, id string, with ...With) (AssessmentView, error) {
 	var v AssessmentView
 	b := &pgx.Batch{}
 	b.Queue(`SELECT `+assessmentCols+assessmentFrom+` WHERE a.id = $1 AND a.organisation_id = $2`, id, orgID).
@@ -222,20 +252,30 @@ func (s *Store) AssessmentWithAnswers(ctx context.Context, orgID, id string, wit
 			v.Assessment, err = scanAssessment(row)
 			return err
 		})
-	b.Queue(`SELECT `+answerCols+` FROM answers x JOIN assessments a ON a.id = x.assessment_id
-		LEFT JOIN users u ON u.id = x.updated_by WHERE x.assessment_id = $1 AND a.organisation_id = $2`, id, orgID).
-		Query(func(rows pgx.Rows) error {
-			all, err := scanAnswers(rows)
-			if v.Answers = all[id]; v.Answers == nil {
-				v.Answers = map[string]assessment.Answer{}
-			}
-			return err
-		})
 	for _, w := range with {
 		w(b, orgID, id, &v)
 	}
 	err := s.db.SendBatch(ctx, b).Close()
-	return v, wrap("assessment with answers", err)
+	return v, wrap("assessment", err)
+}
+
+// AssessmentWithAnswers is AssessmentWith, every answer included.
+func (s *Store) AssessmentWithAnswers(ctx context.Context, orgID, id string, with ...With) (AssessmentView, error) {
+	return s.AssessmentWith(ctx, orgID, id, append([]With{WithAnswers}, with...)...)
+}
+
+// Inputs returns what progress and scores are computed from, as of one revision of one of orgID's
+// assessments: the revision, the profile and the values of every answer that has one, read in one
+// statement (one snapshot), so the three always belong together.
+func (s *Store) Inputs(ctx context.Context, orgID, id string) (rev int64, profile questionnaire.Profile, values questionnaire.Answers, err error) {
+	err = s.db.QueryRow(ctx, `SELECT a.revision, a.profile,
+			coalesce(json_object_agg(x.question_id, x.value) FILTER (WHERE x.question_id IS NOT NULL), '{}')
+		FROM assessments a LEFT JOIN answers x ON x.assessment_id = a.id AND cardinality(x.value) > 0
+		WHERE a.id = $1 AND a.organisation_id = $2 GROUP BY a.id`, id, orgID).Scan(&rev, &profile, &values)
+	if profile == nil {
+		profile = questionnaire.Profile{}
+	}
+	return rev, profile, values, wrap("inputs", err)
 }
 
 // AnswersOf returns the answers of several of orgID's assessments at once, by assessment ID.
@@ -265,12 +305,12 @@ func lockEditable(ctx context.Context, tx pgx.Tx, orgID, id string) error {
 	return checkEditable(tx.QueryRow(ctx, `SELECT status, archived_at IS NOT NULL FROM assessments WHERE id = $1 AND organisation_id = $2 FOR UPDATE`, id, orgID))
 }
 
-// checkEditable reads the status and archived flag of a locked assessment and checks that it can
-// be changed.
-func checkEditable(row pgx.Row) error {
+// checkEditable reads the status and archived flag of a locked assessment (and the columns after
+// them into more) and checks that it can be changed.
+func checkEditable(row pgx.Row, more ...any) error {
 	var status assessment.Status
 	var archived bool
-	err := row.Scan(&status, &archived)
+	err := row.Scan(append([]any{&status, &archived}, more...)...)
 	switch {
 	case err != nil:
 		return err
@@ -287,6 +327,10 @@ func checkEditable(row pgx.Row) error {
 type SaveResult struct {
 	Conflicts map[string]Conflict // by question ID
 	Revisions map[string]int      // by question ID: the stored revision after the save
+	// Prior and Revision are the assessment's revision before and after the save (equal when
+	// nothing was written): the answers after the save are the answers as of Prior with the
+	// edits applied.
+	Prior, Revision int64
 }
 
 // SaveAnswers saves a step's answers in one transaction. An answer that someone else changed since
@@ -318,8 +362,9 @@ func (s *Store) SaveAnswers(ctx context.Context, orgID, id, userID string, edits
 	var current map[string]assessment.Answer
 	b := &pgx.Batch{}
 	b.Queue("BEGIN")
-	b.Queue(`SELECT status, archived_at IS NOT NULL FROM assessments WHERE id = $1 AND organisation_id = $2 FOR UPDATE`, id, orgID).
-		QueryRow(checkEditable)
+	var prior int64
+	b.Queue(`SELECT status, archived_at IS NOT NULL, revision FROM assessments WHERE id = $1 AND organisation_id = $2 FOR UPDATE`, id, orgID).
+		QueryRow(func(row pgx.Row) error { return checkEditable(row, &prior) })
 	b.Queue(`SELECT `+answerCols+` FROM answers x JOIN assessments a ON a.id = x.assessment_id AND a.organisation_id = $3
 		LEFT JOIN users u ON u.id = x.updated_by
 		WHERE x.assessment_id = $1 AND x.question_id = ANY($2) FOR UPDATE OF x`, id, qids, orgID).
@@ -354,9 +399,9 @@ func (s *Store) SaveAnswers(ctx context.Context, orgID, id, userID string, edits
 	if len(conflicts) > 0 || len(changed) == 0 {
 		rollback() // nothing to write: release the locks
 		if len(conflicts) > 0 {
-			return SaveResult{Conflicts: conflicts}, nil
+			return SaveResult{Conflicts: conflicts, Prior: prior, Revision: prior}, nil
 		}
-		return SaveResult{Revisions: revisions}, nil
+		return SaveResult{Revisions: revisions, Prior: prior, Revision: prior}, nil
 	}
 
 	// every write and the commit in one round trip
@@ -389,7 +434,9 @@ func (s *Store) SaveAnswers(ctx context.Context, orgID, id, userID string, edits
 		b.Queue(`INSERT INTO answer_history (assessment_id, question_id, old_answer, new_answer, changed_by)
 			VALUES ($1, $2, $3, $4, $5)`, id, a.QuestionID, old, a, userID)
 	}
-	b.Queue(`UPDATE assessments SET updated_at = now(), updated_by = $2 WHERE id = $1`, id, userID)
+	var rev int64
+	b.Queue(`UPDATE assessments SET updated_at = now(), updated_by = $2, revision = revision + 1 WHERE id = $1 RETURNING revision`, id, userID).
+		QueryRow(func(row pgx.Row) error { return row.Scan(&rev) })
 	b.Queue("COMMIT")
 	if err := c.SendBatch(ctx, b).Close(); err != nil {
 		rollback() // the COMMIT did not run, or failed: either way nothing is stored
@@ -399,7 +446,7 @@ func (s *Store) SaveAnswers(ctx context.Context, orgID, id, userID string, edits
 		rollback()
 		return SaveResult{}, wrap("save answers", fmt.Errorf("transaction not committed (status %c)", st))
 	}
-	return SaveResult{Revisions: revisions}, nil
+	return SaveResult{Revisions: revisions, Prior: prior, Revision: rev}, nil
 }
 
 // UpdateAssessment changes an editable assessment's name, description and profile.
@@ -408,8 +455,8 @@ func (s *Store) UpdateAssessment(ctx context.Context, orgID, id, userID string, 
 		if err := lockEditable(ctx, tx, orgID, id); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `UPDATE assessments SET system_name = $2, description = $3, profile = $4, updated_at = now(), updated_by = $5
-			WHERE id = $1`, id, a.SystemName, a.Description, a.Profile, userID)
+		_, err := tx.Exec(ctx, `UPDATE assessments SET system_name = $2, description = $3, profile = $4, updated_at = now(), updated_by = $5,
+			revision = revision + (profile IS DISTINCT FROM $4::jsonb)::int WHERE id = $1`, id, a.SystemName, a.Description, a.Profile, userID)
 		if err != nil {
 			return err
 		}
@@ -694,8 +741,7 @@ func (s *Store) AllAssessments(ctx context.Context) ([]OrgAssessment, map[string
 	}
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (OrgAssessment, error) {
 		var x OrgAssessment
-		err := r.Scan(&x.OrganisationName, &x.ID, &x.OrganisationID, &x.SystemName, &x.Description, &x.ContentVersion, &x.Profile,
-			&x.Status, &x.Version, &x.PredecessorID, &x.ArchivedAt, &x.CreatedAt, &x.UpdatedAt, &x.UpdatedByName)
+		err := r.Scan(assessmentDest(&x.Assessment, &x.OrganisationName)...)
 		return x, err
 	})
 	if err != nil {

@@ -46,8 +46,7 @@ func (s *Store) EachAssessment(ctx context.Context, orgID string, fn func(OrgAss
 	for rows.Next() {
 		var x OrgAssessment
 		var answers questionnaire.Answers
-		if err := rows.Scan(&x.OrganisationName, &x.ID, &x.OrganisationID, &x.SystemName, &x.Description, &x.ContentVersion, &x.Profile,
-			&x.Status, &x.Version, &x.PredecessorID, &x.ArchivedAt, &x.CreatedAt, &x.UpdatedAt, &x.UpdatedByName, &answers); err != nil {
+		if err := rows.Scan(append(assessmentDest(&x.Assessment, &x.OrganisationName), &answers)...); err != nil {
 			return wrap("each assessment", err)
 		}
 		if err := fn(x, answers); err != nil {

@@ -8,6 +8,7 @@ package questionnaire
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -259,7 +260,17 @@ type Question struct {
 	Section *Section `yaml:"-"`
 	// Publication is the source registry entry named by Source (set by Load).
 	Publication *Source `yaml:"-"`
+
+	memo sync.Map // see Memo
 }
+
+// Memo returns the value kept for this question under key by SetMemo. Other packages keep there
+// what they derive from the question alone (the HTML of its text and help in one language): it
+// lives as long as the question, and a question never changes once loaded.
+func (q *Question) Memo(key any) (any, bool) { return q.memo.Load(key) }
+
+// SetMemo keeps v for this question under key (see Memo).
+func (q *Question) SetMemo(key, v any) { q.memo.Store(key, v) }
 
 // SourceCertainty is how directly the question's basis was read: its own mark, or its source's.
 func (q *Question) SourceCertainty() Certainty {

@@ -34,11 +34,11 @@ func (s *Server) renderActions(w http.ResponseWriter, r *http.Request, status in
 	if v.Members, err = s.st.Members(r.Context(), m.Organisation.ID); err != nil {
 		return err
 	}
-	answers, err := s.st.Answers(r.Context(), m.Organisation.ID, a.ID)
+	d, err := s.derive(r.Context(), qn, a)
 	if err != nil {
 		return err
 	}
-	v.Recommendations = s.recommend(qn, a.Profile, assessment.Values(answers))
+	_, v.Recommendations = d.scored()
 	v.Summary = assessment.Summary(v.Actions, v.Now)
 	if len(v.Recommendations) == 0 && v.Form != nil && !v.Form.Valid() {
 		// the page shows no form to add an action, so errors can only point at that sentence

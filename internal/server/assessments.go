@@ -222,11 +222,11 @@ func (s *Server) showAssessment(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) renderOverview(w http.ResponseWriter, r *http.Request, status int, f *components.Form) error {
 	m := currentMembership(r)
-	av, err := s.st.AssessmentWithAnswers(r.Context(), m.Organisation.ID, chi.URLParam(r, "a"), postgres.WithPosition(m.User.ID))
+	av, err := s.st.AssessmentWith(r.Context(), m.Organisation.ID, chi.URLParam(r, "a"), postgres.WithPosition(m.User.ID))
 	if err != nil {
 		return err
 	}
-	a, answers, pos := av.Assessment, av.Answers, av.Position
+	a, pos := av.Assessment, av.Position
 	events, err := s.st.Events(r.Context(), m.Organisation.ID, a.ID)
 	if err != nil {
 		return err
@@ -235,7 +235,11 @@ func (s *Server) renderOverview(w http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		return err
 	}
-	ov := assessment.Summarise(qn, a.Profile, answers)
+	d, err := s.derive(r.Context(), qn, a)
+	if err != nil {
+		return err
+	}
+	ov := d.overview()
 	v := pages.OverviewView{
 		Questionnaire: qn, Assessment: a, Overview: ov, Continue: s.assessmentPath(r, a.ID, "/s/"+resumeAt(qn, ov, pos)),
 		Transitions: assessment.Available(a.Status, m.Role), Events: events, Form: f, DontKnow: map[string]bool{},
@@ -243,8 +247,8 @@ func (s *Server) renderOverview(w http.ResponseWriter, r *http.Request, status i
 	if to := s.moveTarget(a); to != nil && a.Status.Editable() && a.ArchivedAt == nil && m.Role.Can(account.PermEdit) {
 		v.MoveTo = to.Version
 	}
-	for id, ans := range answers {
-		if q := qn.Question(id); q != nil && ov.Visible[id] && slices.Contains(ans.Values, questionnaire.OptionDontKnow) {
+	for id, vals := range d.values {
+		if q := qn.Question(id); q != nil && ov.Visible[id] && slices.Contains(vals, questionnaire.OptionDontKnow) {
 			v.DontKnow[q.Section.ID] = true
 		}
 	}

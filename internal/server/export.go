@@ -76,7 +76,7 @@ func LoadExport(ctx context.Context, st *postgres.Store, cat *questionnaire.Cata
 	if err != nil {
 		return export.Assessment{}, err
 	}
-	sc := screenOn(qn, a, answers, now) // as of the day of the export, as on the screening page
+	sc := screenOn(qn, a.Profile, assessment.Values(answers), now) // as of the day of the export, as on the screening page
 	return export.Assessment{Questionnaire: qn, Assessment: a, Answers: answers, Lang: lang, Organisation: o.Name,
 		Report: scoring.Score(qn, a.Profile, assessment.Values(answers)), Actions: actions, Events: events, History: history, Now: now,
 		Screening: &sc}, nil

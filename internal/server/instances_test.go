@@ -15,7 +15,6 @@ import (
 	"aigrid/internal/assessment"
 	"aigrid/internal/pgtest"
 	"aigrid/internal/postgres"
-	"aigrid/internal/questionnaire"
 	"aigrid/internal/scoring"
 )
 
@@ -86,9 +85,10 @@ func TestTwoInstances(t *testing.T) {
 	}
 }
 
-// Scores are cached in each instance by content and answers: a save through one instance changes
-// the scores the other shows at once (its cached report is not used for the new answers), and they
-// are those a fresh instance computes. The cache stays within its bound.
+// What the pages compute from an assessment's answers is kept in each instance by its revision: a
+// save through one instance changes the scores, the questions that apply and the progress the
+// other shows at once, and they are those a fresh instance computes. The caches stay within their
+// bound.
 func TestScoresCachedAcrossInstances(t *testing.T) {
 	dbURL := pgtest.NewURL(t)
 	var apps [3]*app
@@ -104,24 +104,29 @@ func TestScoresCachedAcrossInstances(t *testing.T) {
 	tm := newTeamOn(a)
 	id := tm.create(tm.editor, "Chatbot", fullProfile)
 	results := tm.path("/a/" + id + "/results")
+	between := func(body, from, to string) string {
+		t.Helper()
+		i := strings.Index(body, from)
+		j := strings.Index(body[max(i, 0):], to) + max(i, 0)
+		if k := strings.Index(body[j:], "</"); k > 0 {
+			j += k
+		}
+		if i < 0 || j < i {
+			t.Fatalf("no %s … %s on the page:\n%.2000s", from, to, body)
+		}
+		return body[i:j]
+	}
 	scores := func(c *client) string {
 		t.Helper()
 		resp, body := c.get(results)
 		wantStatus(t, resp, body, 200)
-		i, j := strings.Index(body, `data-testid="overall"`), strings.Index(body, `data-testid="sheet-scores"`)
-		if k := strings.Index(body[max(j, 0):], "</table>"); k > 0 {
-			j += k
-		}
-		if i < 0 || j < i {
-			t.Fatalf("no scores on the results page:\n%.2000s", body)
-		}
-		return body[i:j]
+		return between(body, `data-testid="overall"`, `data-testid="sheet-scores"`)
 	}
 	tm.step(tm.editor, id, "1.1", url.Values{"a.q1.1.3": {"in_place"}, "a.q1.1.4": {"in_place"}}, "save")
 	before := scores(tm.viewer)
-	if again := scores(tm.viewer); again != before || a.s.scores.reports.len() != 1 || a.s.scores.recs.len() != 1 {
-		t.Fatalf("a second view: same scores %v, %d reports and %d recommendation lists cached (want 1 and 1)",
-			again == before, a.s.scores.reports.len(), a.s.scores.recs.len())
+	n := a.s.scores.derived.len()
+	if again := scores(tm.viewer); again != before || a.s.scores.derived.len() != n {
+		t.Fatalf("a second view: same scores %v, %d states cached (was %d)", again == before, a.s.scores.derived.len(), n)
 	}
 	editorB := tm.editor.on(b)
 	resp, _ := editorB.post(tm.path("/a/"+id+"/s/1.1"), url.Values{"action": {"save"}, "r.q1.1.3": {"1"}, "a.q1.1.3": {"not_in_place"}})
@@ -134,16 +139,52 @@ func TestScoresCachedAcrossInstances(t *testing.T) {
 		t.Fatalf("instance A's scores differ from a fresh instance's:\n%s\n---\n%s", after, want)
 	}
 
-	// the step pages' overview, from the cached visibility, is Summarise's
+	// The step pages: instance A shows step 1.1 (and keeps its state), then instance B changes a
+	// profile answer and answers more questions: A's next step pages show the questions that apply
+	// and the progress a fresh instance shows.
+	stepOf := func(c *client, sec string) string {
+		t.Helper()
+		resp, body := c.get(tm.path("/a/" + id + "/s/" + sec))
+		wantStatus(t, resp, body, 200)
+		return between(body, `<form method="post"`, `class="step-nav"`) + between(body, `class="step-nav"`, `</nav`)
+	}
+	for _, sec := range []string{"1.1", "2.1"} {
+		stepOf(tm.editor, sec)
+	}
+	tm.step(editorB, id, "1.2", url.Values{"a.q1.2.1": {"in_place"}}, "save")
+	tm.step(editorB, id, "1.1", url.Values{"a.q1.1.4": {"partly"}}, "save")
+	for _, sec := range []string{"1.1", "2.1"} {
+		if got, want := stepOf(tm.editor, sec), stepOf(tm.editor.on(fresh), sec); got != want {
+			t.Fatalf("step %s on instance A differs from a fresh instance's after saves through B:\n%s\n---\n%s", sec, got, want)
+		}
+	}
+	resp, body := editorB.post(tm.path("/a/"+id+"/profile"), url.Values{"name": {"Chatbot"}, "confirm": {"1"},
+		"p.role": {"both"}, "p.personal_data": {"no"}, "p.web_scraping": {"no"}}) // hides q1.1.4, among others
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("profile change through B: %s\n%.2000s", resp.Status, body)
+	}
+	if strings.Contains(stepOf(tm.editor, "1.1"), `data-testid="question-q1.1.4"`) {
+		t.Fatal("instance A still shows q1.1.4 after the profile change through B hid it")
+	}
+	for _, sec := range []string{"1.1", "2.1"} {
+		if got, want := stepOf(tm.editor, sec), stepOf(tm.editor.on(fresh), sec); got != want {
+			t.Fatalf("step %s on instance A differs from a fresh instance's after changes through B:\n%s\n---\n%s", sec, got, want)
+		}
+	}
 	ans, err := a.st.Answers(context.Background(), tm.org.ID, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	profile := questionnaire.Profile{"role": {"both"}, "personal_data": {"yes"}, "web_scraping": {"no"}}
-	for range 2 {
-		if got, want := a.s.summarise(a.s.qn, profile, ans), assessment.Summarise(a.s.qn, profile, ans); !reflect.DeepEqual(got, want) {
-			t.Fatalf("cached overview differs:\n%+v\n%+v", got.Total, want.Total)
-		}
+	as, err := a.st.Assessment(context.Background(), tm.org.ID, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := a.s.derive(context.Background(), a.s.qn, as)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := d.overview(), assessment.Summarise(a.s.qn, as.Profile, ans); !reflect.DeepEqual(got, want) {
+		t.Fatalf("cached overview differs from Summarise:\n%+v\n%+v", got.Total, want.Total)
 	}
 
 	c := newScoreCache()

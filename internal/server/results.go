@@ -19,18 +19,23 @@ import (
 // shows the projected scores.
 func (s *Server) showResults(w http.ResponseWriter, r *http.Request) error {
 	m := currentMembership(r)
-	av, err := s.st.AssessmentWithAnswers(r.Context(), m.Organisation.ID, chi.URLParam(r, "a"), postgres.WithActions, postgres.WithApprovedReport)
+	av, err := s.st.AssessmentWith(r.Context(), m.Organisation.ID, chi.URLParam(r, "a"), postgres.WithActions, postgres.WithApprovedReport)
 	if err != nil {
 		return err
 	}
-	a, answers := av.Assessment, av.Answers
+	a := av.Assessment
 	qn, err := s.questionnaireFor(a)
 	if err != nil {
 		return err
 	}
-	values := assessment.Values(answers)
-	v := pages.ResultsView{Questionnaire: qn, Assessment: a, Report: s.score(qn, a.Profile, values),
-		Recommendations: s.recommend(qn, a.Profile, values), Adopted: map[string]bool{}, Screening: s.screen(qn, a, answers)}
+	d, err := s.derive(r.Context(), qn, a) // the scores of the assessment's revision: no answer read
+	if err != nil {
+		return err
+	}
+	values := d.values
+	report, recs := d.scored()
+	v := pages.ResultsView{Questionnaire: qn, Assessment: a, Report: report, Recommendations: recs, Adopted: map[string]bool{},
+		Screening: screenOn(qn, d.profile, values, time.Now())}
 	v.Plan = assessment.Summary(av.Actions, time.Now().UTC())
 	if av.ApprovedReport != nil {
 		var frozen scoring.Report
@@ -44,7 +49,7 @@ func (s *Server) showResults(w http.ResponseWriter, r *http.Request) error {
 		for _, id := range adopt {
 			v.Adopted[id] = true
 		}
-		projected := scoring.WhatIf(qn, a.Profile, values, adopt)
+		projected := scoring.WhatIf(qn, d.profile, values, adopt)
 		v.Projected = &projected
 	}
 	s.render(w, r, http.StatusOK, pages.Results(s.globals(w, r), v))

@@ -5,16 +5,17 @@ import (
 	"slices"
 	"sync"
 
-	"aigrid/internal/assessment"
 	"aigrid/internal/questionnaire"
 	"aigrid/internal/scoring"
 )
 
-// Scores are computed from the answers on every read (the store keeps answers, not scores), and
-// the pages read far more often than anyone saves. scoring.Score and Recommend are pure functions
-// of the questionnaire, the profile and the answers, so their results are kept in memory under a
-// key made of exactly those inputs: the content version and a 128-bit hash of the profile and
-// the answers as read in the same request. No invalidation is needed: a save changes the answers,
+// Scores are computed from the answers (the store keeps answers, not scores), and the pages read
+// far more often than anyone saves. The pages of one assessment key what they compute by its
+// revision (derived.go) and read no answer they do not show. The lists that score many
+// assessments from answers they read at once (the organisation's list, the API) use this cache:
+// scoring.Score is a pure function of the questionnaire, the profile and the answers, so its
+// results are kept in memory under a key made of exactly those inputs: the content version and a
+// 128-bit hash of the profile and the answers as read in the same request. No invalidation is needed: a save changes the answers,
 // so the next read has another key, and two instances on one database can never serve a stale
 // score. The cache is bounded (scoreCacheSize entries each), an arbitrary entry evicted when full.
 
@@ -27,24 +28,24 @@ type scoreKey struct {
 }
 
 // boundedCache is a map with at most max entries.
-type boundedCache[V any] struct {
+type boundedCache[K comparable, V any] struct {
 	mu  sync.Mutex
-	m   map[scoreKey]V
+	m   map[K]V
 	max int
 }
 
-func (c *boundedCache[V]) get(k scoreKey) (V, bool) {
+func (c *boundedCache[K, V]) get(k K) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	v, ok := c.m[k]
 	return v, ok
 }
 
-func (c *boundedCache[V]) put(k scoreKey, v V) {
+func (c *boundedCache[K, V]) put(k K, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil {
-		c.m = make(map[scoreKey]V)
+		c.m = make(map[K]V)
 	}
 	if _, ok := c.m[k]; !ok && len(c.m) >= c.max {
 		for old := range c.m { // map iteration starts at a random entry
@@ -55,22 +56,21 @@ func (c *boundedCache[V]) put(k scoreKey, v V) {
 	c.m[k] = v
 }
 
-func (c *boundedCache[V]) len() int {
+func (c *boundedCache[K, V]) len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.m)
 }
 
-// scoreCache holds reports and recommendations by scoreKey.
+// scoreCache holds reports by scoreKey, and what is derived from an assessment by revision.
 type scoreCache struct {
-	reports boundedCache[scoring.Report]
-	recs    boundedCache[[]scoring.Recommendation]
-	visible boundedCache[map[string]bool] // qn.Visibility: which questions apply
+	reports boundedCache[scoreKey, scoring.Report]
+	derived boundedCache[derivedKey, *derived] // by assessment revision (derived.go)
 }
 
 func newScoreCache() *scoreCache {
-	return &scoreCache{reports: boundedCache[scoring.Report]{max: scoreCacheSize}, recs: boundedCache[[]scoring.Recommendation]{max: scoreCacheSize},
-		visible: boundedCache[map[string]bool]{max: scoreCacheSize}}
+	return &scoreCache{reports: boundedCache[scoreKey, scoring.Report]{max: scoreCacheSize},
+		derived: boundedCache[derivedKey, *derived]{max: derivedCacheSize}}
 }
 
 var scoreSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
@@ -115,29 +115,4 @@ func (s *Server) score(qn *questionnaire.Questionnaire, profile questionnaire.Pr
 	}
 	r.Sheets = slices.Clone(r.Sheets)
 	return r
-}
-
-// recommend is scoring.Recommend, from the cache when the same inputs were seen before (a copy).
-func (s *Server) recommend(qn *questionnaire.Questionnaire, profile questionnaire.Profile, answers questionnaire.Answers) []scoring.Recommendation {
-	k := keyOf(qn, profile, answers)
-	recs, ok := s.scores.recs.get(k)
-	if !ok {
-		recs = scoring.Recommend(qn, profile, answers)
-		s.scores.recs.put(k, recs)
-	}
-	return slices.Clone(recs)
-}
-
-// summarise is assessment.Summarise with the questions that apply (a pure function of the
-// profile and the answers' values, like the scores) taken from the cache. The map is shared:
-// Overview.Visible is only read.
-func (s *Server) summarise(qn *questionnaire.Questionnaire, profile questionnaire.Profile, answers map[string]assessment.Answer) assessment.Overview {
-	values := assessment.Values(answers)
-	k := keyOf(qn, profile, values)
-	visible, ok := s.scores.visible.get(k)
-	if !ok {
-		visible = qn.Visibility(profile, values)
-		s.scores.visible.put(k, visible)
-	}
-	return assessment.SummariseVisible(qn, visible, answers)
 }

@@ -18,14 +18,14 @@ import (
 // screen runs the DPIA and AI Act screenings of an assessment on qn, its questionnaire version, on
 // today's date (UTC).
 func (s *Server) screen(qn *questionnaire.Questionnaire, a assessment.Assessment, answers map[string]assessment.Answer) screening.Result {
-	return screenOn(qn, a, answers, time.Now())
+	return screenOn(qn, a.Profile, assessment.Values(answers), time.Now())
 }
 
 // screenOn runs the screenings as of the day of now (midnight UTC), for the pages and the exports.
-func screenOn(qn *questionnaire.Questionnaire, a assessment.Assessment, answers map[string]assessment.Answer, now time.Time) screening.Result {
+func screenOn(qn *questionnaire.Questionnaire, profile questionnaire.Profile, values questionnaire.Answers, now time.Time) screening.Result {
 	now = now.UTC()
 	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	return screening.Screen(screening.NewInput(qn, a.Profile, assessment.Values(answers)), day)
+	return screening.Screen(screening.NewInput(qn, profile, values), day)
 }
 
 // showScreening is an assessment's compliance screening: whether a DPIA is needed, the AI Act

@@ -20,15 +20,18 @@ import (
 
 // Server holds what handlers need. Build it with New and serve it as an http.Handler.
 type Server struct {
-	cfg      config.Config
-	log      *slog.Logger
-	st       *postgres.Store
-	qn       *questionnaire.Questionnaire // the latest version: new assessments, home and about pages
-	catalog  *questionnaire.Catalog       // every version loaded; see questionnaireFor
-	scores   *scoreCache                  // reports and recommendations by content and answers (scorecache.go)
-	sessions *sessionStore
-	box      *account.SecretBox // seals TOTP secrets at rest
-	sso      *ssoClient         // nil unless single sign-on is configured
+	cfg     config.Config
+	log     *slog.Logger
+	st      *postgres.Store
+	qn      *questionnaire.Questionnaire // the latest version: new assessments, home and about pages
+	catalog *questionnaire.Catalog       // every version loaded; see questionnaireFor
+	scores  *scoreCache                  // reports and recommendations by content and answers (scorecache.go)
+	// stepQuestions lists, by step ID, the questions of that step in every version loaded: what a
+	// step page reads of the answers before it knows the assessment's version
+	stepQuestions map[string][]string
+	sessions      *sessionStore
+	box           *account.SecretBox // seals TOTP secrets at rest
+	sso           *ssoClient         // nil unless single sign-on is configured
 	// formActionExtra widens the CSP's form-action to the single sign-on provider's origin: a
 	// form's redirect to the provider (sign-in button, sign-out) is checked against it too
 	formActionExtra string
@@ -62,6 +65,7 @@ func New(o Options) *Server {
 	}
 	if s.catalog != nil {
 		s.qn = s.catalog.Latest()
+		s.stepQuestions = stepQuestions(s.catalog)
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -3,7 +3,6 @@ package server
 import (
 	"encoding/json"
 	"errors"
-	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -27,14 +26,20 @@ type stepContext struct {
 	qn       *questionnaire.Questionnaire // the assessment's version
 	position string                       // the step the user last visited
 	sec      *questionnaire.Section
-	answers  map[string]assessment.Answer
+	answers  map[string]assessment.Answer // the step's answers only
+	d        *derived                     // the assessment's state: which questions apply, progress
 	ov       assessment.Overview
 }
 
+// loadStep reads the assessment, the answers of the step (not every answer) and where the user
+// left off in one round trip; which questions apply and the progress come from the assessment's
+// revision (derived.go).
 func (s *Server) loadStep(r *http.Request) (stepContext, error) {
 	m := currentMembership(r)
 	var sc stepContext
-	v, err := s.st.AssessmentWithAnswers(r.Context(), m.Organisation.ID, chi.URLParam(r, "a"), postgres.WithPosition(m.User.ID))
+	sectionID := chi.URLParam(r, "section")
+	v, err := s.st.AssessmentWith(r.Context(), m.Organisation.ID, chi.URLParam(r, "a"),
+		postgres.WithAnswersOf(s.stepQuestions[sectionID]), postgres.WithPosition(m.User.ID))
 	if err != nil {
 		return sc, err
 	}
@@ -42,10 +47,13 @@ func (s *Server) loadStep(r *http.Request) (stepContext, error) {
 	if sc.qn, err = s.questionnaireFor(sc.a); err != nil {
 		return sc, err
 	}
-	if sc.sec = sc.qn.Section(chi.URLParam(r, "section")); sc.sec == nil {
+	if sc.sec = sc.qn.Section(sectionID); sc.sec == nil {
 		return sc, errNotFound
 	}
-	sc.ov = s.summarise(sc.qn, sc.a.Profile, sc.answers)
+	if sc.d, err = s.derive(r.Context(), sc.qn, sc.a); err != nil {
+		return sc, err
+	}
+	sc.ov = sc.d.overview()
 	return sc, nil
 }
 
@@ -296,12 +304,11 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 	s.metrics.saved("saved", 0)
 	// The outcome is the transaction's: the answers after the save are what was there plus what
 	// was written (nothing is read again, so a committed save is never reported as failed).
-	after := maps.Clone(sc.answers)
-	for _, e := range edits {
-		a := e.Answer
-		a.Revision = res.Revisions[a.QuestionID]
-		after[a.QuestionID] = a
+	written := make([]assessment.Answer, len(edits))
+	for i, e := range edits {
+		written[i] = e.Answer
 	}
+	state := s.after(sc.a.ID, sc.d, res.Prior, res.Revision, written)
 	if asJSON {
 		out := autosaveResult{Saved: true, Revisions: map[string]int{}, Bases: map[string]string{}, Errors: invalid, Messages: messages}
 		for _, e := range edits {
@@ -316,7 +323,7 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 	}
 	// New questions may now apply in this step (an answer switched them on): stay to show them.
 	// "Save and leave" always leaves (the overview shows what is left); otherwise, stay to show them.
-	newOv := s.summarise(sc.qn, sc.a.Profile, after) // cached for the page the redirect leads to
+	newOv := state.overview() // kept for the page the redirect leads to
 	appeared := len(newOv.VisibleQuestions(sc.sec)) > len(visible)
 	prev, next := neighbours(sc.qn, newOv, sc.sec) // answers can make later steps apply, or empty them
 	target := s.assessmentPath(r, sc.a.ID, "/s/"+sc.sec.ID)

@@ -1,0 +1,42 @@
+package pages
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"aigrid/content"
+	"aigrid/internal/i18n"
+	"aigrid/internal/questionnaire"
+	"aigrid/web/components"
+)
+
+// A question's head is kept once rendered: what is written from the memo is what the template
+// writes, in the language asked for, whichever language was asked for first.
+func TestQuestionHeadKeptPerLanguage(t *testing.T) {
+	qn, err := questionnaire.LoadLatest(content.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range qn.Questions()[:20] {
+		for _, lang := range []i18n.Lang{i18n.FR, i18n.EN, i18n.FR} {
+			g := &components.Globals{Lang: lang}
+			var direct, kept strings.Builder
+			if err := questionHeadHTML(g, q).Render(context.Background(), &direct); err != nil {
+				t.Fatal(err)
+			}
+			for range 2 { // the first renders and keeps, the second writes what was kept
+				kept.Reset()
+				if err := questionHead(g, q).Render(context.Background(), &kept); err != nil {
+					t.Fatal(err)
+				}
+				if kept.String() != direct.String() {
+					t.Fatalf("%s in %s: kept head differs from the template's:\n%s\n---\n%s", q.ID, lang, kept.String(), direct.String())
+				}
+			}
+			if !strings.Contains(direct.String(), q.Text.In(questionnaire.Lang(lang))[:10]) {
+				t.Fatalf("%s in %s: the head does not show the question's text", q.ID, lang)
+			}
+		}
+	}
+}
