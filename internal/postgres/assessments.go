@@ -268,7 +268,13 @@ func (s *Store) AssessmentWithAnswers(ctx context.Context, orgID, id string, wit
 // assessments: the revision, the profile and the values of every answer that has one, read in one
 // statement (one snapshot), so the three always belong together.
 func (s *Store) Inputs(ctx context.Context, orgID, id string) (rev int64, profile questionnaire.Profile, values questionnaire.Answers, err error) {
-	err = s.db.QueryRow(ctx, `SELECT a.revision, a.profile,
+	return inputs(ctx, s.db, orgID, id)
+}
+
+func inputs(ctx context.Context, db interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, orgID, id string) (rev int64, profile questionnaire.Profile, values questionnaire.Answers, err error) {
+	err = db.QueryRow(ctx, `SELECT a.revision, a.profile,
 			coalesce(json_object_agg(x.question_id, x.value) FILTER (WHERE x.question_id IS NOT NULL), '{}')
 		FROM assessments a LEFT JOIN answers x ON x.assessment_id = a.id AND cardinality(x.value) > 0
 		WHERE a.id = $1 AND a.organisation_id = $2 GROUP BY a.id`, id, orgID).Scan(&rev, &profile, &values)
@@ -305,12 +311,12 @@ func lockEditable(ctx context.Context, tx pgx.Tx, orgID, id string) error {
 	return checkEditable(tx.QueryRow(ctx, `SELECT status, archived_at IS NOT NULL FROM assessments WHERE id = $1 AND organisation_id = $2 FOR UPDATE`, id, orgID))
 }
 
-// checkEditable reads the status and archived flag of a locked assessment (and the columns after
-// them into more) and checks that it can be changed.
-func checkEditable(row pgx.Row, more ...any) error {
+// checkEditable reads the status and archived flag of a locked assessment and checks that it can
+// be changed.
+func checkEditable(row pgx.Row) error {
 	var status assessment.Status
 	var archived bool
-	err := row.Scan(append([]any{&status, &archived}, more...)...)
+	err := row.Scan(&status, &archived)
 	switch {
 	case err != nil:
 		return err
@@ -333,17 +339,27 @@ type SaveResult struct {
 	Prior, Revision int64
 }
 
-// SaveAnswers saves a step's answers in one transaction. An answer that someone else changed since
-// the user loaded it (its revision moved) is a conflict: then nothing is written and the conflicts
-// are returned, so the user can choose. Unchanged answers are not rewritten; every change is added
-// to the history, in the same transaction. The result is known from the transaction itself: once it
-// has committed, nothing is read again that could turn a stored save into a reported failure.
-//
-// Two round trips whatever the number of answers: one batch opening the transaction and locking
-// the assessment and the edited answers; one batch writing the answers, their history and the
-// assessment's last change, and committing. A write that fails makes PostgreSQL skip the rest of
-// the batch, COMMIT included: the transaction is rolled back, nothing is half-written.
-func (s *Store) SaveAnswers(ctx context.Context, orgID, id, userID string, edits []Edit) (SaveResult, error) {
+// StepSave is what SaveStep's decide sees, inside the transaction.
+type StepSave struct {
+	Assessment assessment.Assessment        // locked until the transaction ends; editable
+	Current    map[string]assessment.Answer // the current answers to the questions asked for
+	// Inputs reads the assessment's revision, profile and answer values on the transaction's own
+	// connection (a second connection, taken while this one is held, could wait for ever on a
+	// busy pool).
+	Inputs func() (rev int64, profile questionnaire.Profile, values questionnaire.Answers, err error)
+}
+
+// SaveStep saves answers of a step in one transaction of two round trips, whatever the number of
+// answers: one batch opens it, locks the assessment (a concurrent transition or save waits) and
+// reads the current answers to questionIDs; decide then says what to write, seeing them; one
+// batch writes the changed answers, their history and the assessment's last change and revision,
+// and commits. An answer that someone else changed since the user loaded it (its revision moved)
+// is a conflict: then nothing is written and the conflicts are returned, so the user can choose.
+// Unchanged answers are not rewritten. When decide fails, nothing is written and its error is
+// returned. The result is known from the transaction itself: once it has committed, nothing is
+// read again that could turn a stored save into a reported failure. A write that fails makes
+// PostgreSQL skip the rest of the batch, COMMIT included: nothing is half-written.
+func (s *Store) SaveStep(ctx context.Context, orgID, id, userID string, questionIDs []string, decide func(StepSave) ([]Edit, error)) (SaveResult, error) {
 	conn, err := s.db.Acquire(ctx)
 	if err != nil {
 		return SaveResult{}, wrap("save answers", err)
@@ -353,39 +369,59 @@ func (s *Store) SaveAnswers(ctx context.Context, orgID, id, userID string, edits
 	c := conn.Conn()
 	rollback := func() { _, _ = c.Exec(context.WithoutCancel(ctx), "ROLLBACK") }
 
-	qids := make([]string, len(edits))
-	for i, e := range edits {
-		qids[i] = e.Answer.QuestionID
-	}
-	// open the transaction, lock the assessment (a concurrent transition waits) and the answers to
-	// change
-	var current map[string]assessment.Answer
+	var in StepSave
+	found := false
 	b := &pgx.Batch{}
 	b.Queue("BEGIN")
-	var prior int64
-	b.Queue(`SELECT status, archived_at IS NOT NULL, revision FROM assessments WHERE id = $1 AND organisation_id = $2 FOR UPDATE`, id, orgID).
-		QueryRow(func(row pgx.Row) error { return checkEditable(row, &prior) })
+	b.Queue(`SELECT `+assessmentCols+assessmentFrom+` WHERE a.id = $1 AND a.organisation_id = $2 FOR UPDATE OF a`, id, orgID).
+		Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				var err error
+				if in.Assessment, err = scanAssessment(rows); err != nil {
+					return err
+				}
+				found = true
+			}
+			return rows.Err()
+		})
 	b.Queue(`SELECT `+answerCols+` FROM answers x JOIN assessments a ON a.id = x.assessment_id AND a.organisation_id = $3
 		LEFT JOIN users u ON u.id = x.updated_by
-		WHERE x.assessment_id = $1 AND x.question_id = ANY($2) FOR UPDATE OF x`, id, qids, orgID).
+		WHERE x.assessment_id = $1 AND x.question_id = ANY($2)`, id, questionIDs, orgID).
 		Query(func(rows pgx.Rows) error {
 			all, err := scanAnswers(rows)
-			current = all[id]
+			if in.Current = all[id]; in.Current == nil {
+				in.Current = map[string]assessment.Answer{}
+			}
 			return err
 		})
 	if err := c.SendBatch(ctx, b).Close(); err != nil {
 		rollback()
-		if errors.Is(err, assessment.ErrReadOnly) || errors.Is(err, assessment.ErrArchived) {
-			return SaveResult{}, err
-		}
 		return SaveResult{}, wrap("save answers", err)
+	}
+	switch a := in.Assessment; {
+	case !found:
+		rollback()
+		return SaveResult{}, ErrNotFound
+	case a.ArchivedAt != nil:
+		rollback()
+		return SaveResult{}, assessment.ErrArchived
+	case !a.Status.Editable():
+		rollback()
+		return SaveResult{}, assessment.ErrReadOnly
+	}
+	prior := in.Assessment.Revision
+	in.Inputs = func() (int64, questionnaire.Profile, questionnaire.Answers, error) { return inputs(ctx, c, orgID, id) }
+	edits, err := decide(in)
+	if err != nil {
+		rollback()
+		return SaveResult{}, err
 	}
 
 	conflicts := map[string]Conflict{}
 	revisions := map[string]int{}
 	var changed []Edit
 	for _, e := range edits {
-		cur, exists := current[e.Answer.QuestionID]
+		cur, exists := in.Current[e.Answer.QuestionID]
 		if cur.Same(e.Answer) {
 			revisions[e.Answer.QuestionID] = cur.Revision
 			continue
@@ -397,7 +433,7 @@ func (s *Store) SaveAnswers(ctx context.Context, orgID, id, userID string, edits
 		changed = append(changed, e)
 	}
 	if len(conflicts) > 0 || len(changed) == 0 {
-		rollback() // nothing to write: release the locks
+		rollback() // nothing to write: release the lock
 		if len(conflicts) > 0 {
 			return SaveResult{Conflicts: conflicts, Prior: prior, Revision: prior}, nil
 		}
@@ -428,7 +464,7 @@ func (s *Store) SaveAnswers(ctx context.Context, orgID, id, userID string, edits
 			return err
 		})
 		var old any
-		if cur, ok := current[a.QuestionID]; ok {
+		if cur, ok := in.Current[a.QuestionID]; ok {
 			old = cur
 		}
 		b.Queue(`INSERT INTO answer_history (assessment_id, question_id, old_answer, new_answer, changed_by)
@@ -447,6 +483,15 @@ func (s *Store) SaveAnswers(ctx context.Context, orgID, id, userID string, edits
 		return SaveResult{}, wrap("save answers", fmt.Errorf("transaction not committed (status %c)", st))
 	}
 	return SaveResult{Revisions: revisions, Prior: prior, Revision: rev}, nil
+}
+
+// SaveAnswers is SaveStep with the edits known beforehand (imports, tests, the action plan).
+func (s *Store) SaveAnswers(ctx context.Context, orgID, id, userID string, edits []Edit) (SaveResult, error) {
+	qids := make([]string, len(edits))
+	for i, e := range edits {
+		qids[i] = e.Answer.QuestionID
+	}
+	return s.SaveStep(ctx, orgID, id, userID, qids, func(StepSave) ([]Edit, error) { return edits, nil })
 }
 
 // UpdateAssessment changes an editable assessment's name, description and profile.

@@ -69,7 +69,7 @@ func TestEveryWriteOfAnswersOrProfileMovesTheRevision(t *testing.T) {
 		}
 	}
 	// the test sees the writes it is about (a renamed table or function would make it pass vacuously)
-	for _, fn := range []string{"SaveAnswers", "UpdateAssessment", "Duplicate", "ImportAssessment", "MoveAssessment"} {
+	for _, fn := range []string{"SaveStep", "UpdateAssessment", "Duplicate", "ImportAssessment", "MoveAssessment"} {
 		if !found[fn] {
 			t.Errorf("no write of answers or profile found in %s: update this test", fn)
 		}

@@ -152,6 +152,7 @@ func (qn *Questionnaire) finish() {
 	qn.questions = map[string]*Question{}
 	qn.profile = map[string]*ProfileQuestion{}
 	qn.order = nil
+	qn.inConds = map[string]bool{}
 	qn.sources = map[string]*Source{}
 	for _, src := range qn.Sources {
 		qn.sources[src.ID] = src
@@ -167,6 +168,9 @@ func (qn *Questionnaire) finish() {
 				q.Publication = qn.sources[q.Source]
 				qn.questions[q.ID] = q
 				qn.order = append(qn.order, q)
+				for _, id := range q.Condition.questionRefs() {
+					qn.inConds[id] = true
+				}
 				switch {
 				case q.Kind.Options() == ScaleOptions:
 					q.Options = qn.Scale

@@ -121,7 +121,13 @@ type Questionnaire struct {
 	sources   map[string]*Source
 	profile   map[string]*ProfileQuestion
 	order     []*Question
+	inConds   map[string]bool // questions some condition reads
+	memo
 }
+
+// InConditions reports whether some question's condition reads the answer to question id: when
+// none does, changing that answer cannot change which questions apply.
+func (qn *Questionnaire) InConditions(id string) bool { return qn.inConds[id] }
 
 // Changes declares, by question id, how a version differs from the previous one. Questions that
 // replace a retired one are declared by their Replaces mark instead.
@@ -261,16 +267,19 @@ type Question struct {
 	// Publication is the source registry entry named by Source (set by Load).
 	Publication *Source `yaml:"-"`
 
-	memo sync.Map // see Memo
+	memo
 }
 
-// Memo returns the value kept for this question under key by SetMemo. Other packages keep there
-// what they derive from the question alone (the HTML of its text and help in one language): it
-// lives as long as the question, and a question never changes once loaded.
-func (q *Question) Memo(key any) (any, bool) { return q.memo.Load(key) }
+// memo keeps what other packages derive from a loaded question or questionnaire alone (the HTML
+// of a question's help in one language, the frame of the results chart): it lives as long as what
+// it is derived from, and nothing loaded changes afterwards.
+type memo struct{ m sync.Map }
 
-// SetMemo keeps v for this question under key (see Memo).
-func (q *Question) SetMemo(key, v any) { q.memo.Store(key, v) }
+// Memo returns the value kept under key by SetMemo.
+func (m *memo) Memo(key any) (any, bool) { return m.m.Load(key) }
+
+// SetMemo keeps v under key (see Memo).
+func (m *memo) SetMemo(key, v any) { m.m.Store(key, v) }
 
 // SourceCertainty is how directly the question's basis was read: its own mark, or its source's.
 func (q *Question) SourceCertainty() Certainty {

@@ -5,10 +5,12 @@ import (
 	"maps"
 	"slices"
 	"sync"
+	"time"
 
 	"aigrid/internal/assessment"
 	"aigrid/internal/questionnaire"
 	"aigrid/internal/scoring"
+	"aigrid/internal/screening"
 )
 
 // An assessment's revision counts the changes to its profile and answers (the store adds one in
@@ -35,12 +37,30 @@ type derived struct {
 	profile questionnaire.Profile
 	values  questionnaire.Answers
 
-	ovOnce sync.Once // which questions apply and the progress, computed when a page first asks
-	ov     assessment.Overview
+	ovOnce  sync.Once // which questions apply and the progress, computed when a page first asks
+	ov      assessment.Overview
+	visible map[string]bool // when known beforehand (after: a save that cannot change it)
 
 	once   sync.Once // scores and recommendations, likewise
 	report scoring.Report
 	recs   []scoring.Recommendation
+
+	mu        sync.Mutex // the screenings, as of screenDay
+	screenDay time.Time
+	screen    screening.Result
+}
+
+// screened returns the screenings of d's state as of the day of now (they depend on the date:
+// obligations apply from theirs), computed once a day.
+func (d *derived) screened(now time.Time) screening.Result {
+	now = now.UTC()
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.screenDay.Equal(day) {
+		d.screen, d.screenDay = screenOn(d.qn, d.profile, d.values, day), day
+	}
+	return d.screen
 }
 
 func newDerived(qn *questionnaire.Questionnaire, rev int64, profile questionnaire.Profile, values questionnaire.Answers) *derived {
@@ -51,7 +71,10 @@ func newDerived(qn *questionnaire.Questionnaire, rev int64, profile questionnair
 // read only).
 func (d *derived) overview() assessment.Overview {
 	d.ovOnce.Do(func() {
-		d.ov = assessment.SummariseValues(d.qn, d.qn.Visibility(d.profile, d.values), d.values)
+		if d.visible == nil {
+			d.visible = d.qn.Visibility(d.profile, d.values)
+		}
+		d.ov = assessment.SummariseValues(d.qn, d.visible, d.values)
 	})
 	return d.ov
 }
@@ -60,10 +83,18 @@ func (d *derived) overview() assessment.Overview {
 // read (the revision, profile and values in one statement) and computed. When the assessment
 // changed since a was read, the newer state is returned (its rev says so).
 func (s *Server) derive(ctx context.Context, qn *questionnaire.Questionnaire, a assessment.Assessment) (*derived, error) {
+	return s.deriveWith(qn, a, func() (int64, questionnaire.Profile, questionnaire.Answers, error) {
+		return s.st.Inputs(ctx, a.OrganisationID, a.ID)
+	})
+}
+
+// deriveWith is derive with the inputs read by inputs (inside a transaction: on its connection).
+func (s *Server) deriveWith(qn *questionnaire.Questionnaire, a assessment.Assessment,
+	inputs func() (int64, questionnaire.Profile, questionnaire.Answers, error)) (*derived, error) {
 	if d, ok := s.scores.derived.get(derivedKey{qn, a.ID, a.Revision}); ok {
 		return d, nil
 	}
-	rev, profile, values, err := s.st.Inputs(ctx, a.OrganisationID, a.ID)
+	rev, profile, values, err := inputs()
 	if err != nil {
 		return nil, err
 	}
@@ -76,15 +107,23 @@ func (s *Server) derive(ctx context.Context, qn *questionnaire.Questionnaire, a 
 // revision the save wrote when d was the state it changed (otherwise someone else's change came
 // in between, and the next page reads the state from the database).
 func (s *Server) after(id string, d *derived, prior, rev int64, edits []assessment.Answer) *derived {
+	if rev == prior && prior == d.rev {
+		return d // nothing was written
+	}
 	values := maps.Clone(d.values)
+	sameVisibility := true
 	for _, a := range edits {
 		if len(a.Values) > 0 {
 			values[a.QuestionID] = a.Values
 		} else {
 			delete(values, a.QuestionID)
 		}
+		sameVisibility = sameVisibility && !d.qn.InConditions(a.QuestionID)
 	}
 	next := newDerived(d.qn, rev, d.profile, values)
+	if sameVisibility { // no condition reads what changed: the same questions apply
+		next.visible = d.overview().Visible
+	}
 	if prior == d.rev && rev != prior {
 		s.scores.derived.put(derivedKey{d.qn, id, rev}, next)
 	}

@@ -35,7 +35,7 @@ func (s *Server) showResults(w http.ResponseWriter, r *http.Request) error {
 	values := d.values
 	report, recs := d.scored()
 	v := pages.ResultsView{Questionnaire: qn, Assessment: a, Report: report, Recommendations: recs, Adopted: map[string]bool{},
-		Screening: screenOn(qn, d.profile, values, time.Now())}
+		Screening: d.screened(time.Now())}
 	v.Plan = assessment.Summary(av.Actions, time.Now().UTC())
 	if av.ApprovedReport != nil {
 		var frozen scoring.Report

@@ -199,59 +199,48 @@ type autosaveResult struct {
 // autosave script), it answers JSON.
 func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 	m := currentMembership(r)
-	sc, err := s.loadStep(r)
-	if err != nil {
-		return err
-	}
-	if !sc.a.Status.Editable() || sc.a.ArchivedAt != nil {
-		return errForbidden
-	}
+	sectionID := chi.URLParam(r, "section")
 	asJSON := strings.Contains(r.Header.Get("Accept"), "application/json")
-	visible := sc.ov.VisibleQuestions(sc.sec)
-	in := parseStep(r, visible)
-	v := s.stepView(r, sc)
-	var edits []postgres.Edit
-	invalid := map[string]string{}
-	fail := func(i int, msg string) {
-		id := v.Questions[i].Q.ID
-		v.Questions[i].Error = msg
-		v.Errors.Fail(id, msg)
-		invalid[id] = msg
-	}
-	for i, qv := range v.Questions {
-		sub, ok := in[qv.Q.ID]
-		if !ok {
-			continue
-		}
-		v.Questions[i].Answer, v.Questions[i].Revision, v.Questions[i].Base = sub.answer, sub.revision, sub.base
-		if sub.bad {
-			fail(i, "form.invalid_text")
-			continue
-		}
-		if sub.choice == "theirs" {
-			continue
-		}
-		clean, msg := assessment.Validate(qv.Q, sub.answer)
-		if msg != "" {
-			fail(i, msg)
-			continue
-		}
-		if sub.base != "" && clean.Digest() == sub.base {
-			continue // left as the page showed it: not this user's change, never a conflict
-		}
-		if sub.conflict && sub.choice != "mine" {
-			if cur := sc.answers[qv.Q.ID]; !cur.Same(clean) {
-				v.Questions[i].Theirs, v.Questions[i].MineEmpty = &cur, clean.Empty()
-				fail(i, "conflict.choose")
-				continue
+	var (
+		sc      stepContext
+		v       pages.StepView
+		visible []*questionnaire.Question
+		edits   []postgres.Edit
+		invalid = map[string]string{}
+	)
+	// Read, check and write in one transaction, the assessment locked: what the answers are
+	// checked against (the current answers, which questions apply) is what the save changes.
+	res, err := s.st.SaveStep(r.Context(), m.Organisation.ID, chi.URLParam(r, "a"), m.User.ID, s.stepQuestions[sectionID],
+		func(tx postgres.StepSave) ([]postgres.Edit, error) {
+			sc = stepContext{a: tx.Assessment, answers: tx.Current}
+			var err error
+			if sc.qn, err = s.questionnaireFor(sc.a); err != nil {
+				return nil, err
 			}
-		}
-		edits = append(edits, postgres.Edit{Answer: clean, Revision: sub.revision})
-	}
-	if len(invalid) > 0 && !asJSON {
+			if sc.sec = sc.qn.Section(sectionID); sc.sec == nil {
+				return nil, errNotFound
+			}
+			if sc.d, err = s.deriveWith(sc.qn, sc.a, tx.Inputs); err != nil {
+				return nil, err
+			}
+			sc.ov = sc.d.overview()
+			visible = sc.ov.VisibleQuestions(sc.sec)
+			v = s.stepView(r, sc)
+			edits = s.checkStep(r, &v, sc, visible, invalid)
+			if len(invalid) > 0 && !asJSON {
+				return nil, errStepInvalid // nothing is saved: the page shows what to fix
+			}
+			return edits, nil
+		})
+	switch {
+	case errors.Is(err, errStepInvalid):
 		s.metrics.saved("invalid", 0)
 		s.render(w, r, http.StatusUnprocessableEntity, pages.Step(s.globals(w, r), v))
 		return nil
+	case errors.Is(err, assessment.ErrReadOnly), errors.Is(err, assessment.ErrArchived), errors.Is(err, postgres.ErrNotFound):
+		return workflowError(err)
+	case err != nil && v.Section == nil:
+		return err // failed before anything was checked: the error page
 	}
 	// A background save keeps what is valid: one answer to fix does not hold back the others. The
 	// answers to fix are listed, with their message, for the page to show beside each field.
@@ -263,10 +252,7 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 			messages[id] = i18n.T(lang, key)
 		}
 	}
-	res, err := s.st.SaveAnswers(r.Context(), m.Organisation.ID, sc.a.ID, m.User.ID, edits)
 	switch {
-	case errors.Is(err, assessment.ErrReadOnly), errors.Is(err, assessment.ErrArchived), errors.Is(err, postgres.ErrNotFound):
-		return workflowError(err)
 	case err != nil:
 		// not saved (the transaction did not commit): say so, and keep what the user typed
 		s.log.ErrorContext(r.Context(), "save step", "err", err, "request_id", requestIDFrom(r.Context()))
@@ -345,6 +331,55 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
 	return nil
+}
+
+// errStepInvalid is a step with answers to fix, submitted by a form: nothing is saved.
+var errStepInvalid = errors.New("step: answers to fix")
+
+// checkStep reads the answers the page submitted for the questions that apply, puts them on the
+// page v (so that a page shown again keeps what was typed), flags the invalid ones on the page and
+// in invalid (question ID → message key), and returns the edits to save: the answers the user
+// changed from what their page showed.
+func (s *Server) checkStep(r *http.Request, v *pages.StepView, sc stepContext, visible []*questionnaire.Question, invalid map[string]string) []postgres.Edit {
+	in := parseStep(r, visible)
+	var edits []postgres.Edit
+	fail := func(i int, msg string) {
+		id := v.Questions[i].Q.ID
+		v.Questions[i].Error = msg
+		v.Errors.Fail(id, msg)
+		invalid[id] = msg
+	}
+	for i, qv := range v.Questions {
+		sub, ok := in[qv.Q.ID]
+		if !ok {
+			continue
+		}
+		v.Questions[i].Answer, v.Questions[i].Revision, v.Questions[i].Base = sub.answer, sub.revision, sub.base
+		if sub.bad {
+			fail(i, "form.invalid_text")
+			continue
+		}
+		if sub.choice == "theirs" {
+			continue
+		}
+		clean, msg := assessment.Validate(qv.Q, sub.answer)
+		if msg != "" {
+			fail(i, msg)
+			continue
+		}
+		if sub.base != "" && clean.Digest() == sub.base {
+			continue // left as the page showed it: not this user's change, never a conflict
+		}
+		if sub.conflict && sub.choice != "mine" {
+			if cur := sc.answers[qv.Q.ID]; !cur.Same(clean) {
+				v.Questions[i].Theirs, v.Questions[i].MineEmpty = &cur, clean.Empty()
+				fail(i, "conflict.choose")
+				continue
+			}
+		}
+		edits = append(edits, postgres.Edit{Answer: clean, Revision: sub.revision})
+	}
+	return edits
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) error {

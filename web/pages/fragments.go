@@ -9,6 +9,7 @@ import (
 
 	"aigrid/internal/i18n"
 	"aigrid/internal/questionnaire"
+	"aigrid/internal/scoring"
 	"aigrid/web/components"
 )
 
@@ -17,22 +18,47 @@ import (
 // writes only what depends on the assessment. Each is a template like any other; this only
 // keeps its output.
 
-type headKey struct{ lang i18n.Lang }
+type memoizer interface {
+	Memo(key any) (any, bool)
+	SetMemo(key, v any)
+}
 
-// questionHead is questionHeadHTML, rendered once per question and language.
-func questionHead(g *components.Globals, q *questionnaire.Question) templ.Component {
+// kept renders c once and keeps its HTML in m under key: later renders write what was kept.
+func kept(m memoizer, key any, c templ.Component) templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
-		k := headKey{g.Lang}
-		if html, ok := q.Memo(k); ok {
+		if html, ok := m.Memo(key); ok {
 			_, err := io.WriteString(w, html.(string))
 			return err
 		}
 		var b strings.Builder
-		if err := questionHeadHTML(g, q).Render(ctx, &b); err != nil {
+		if err := c.Render(ctx, &b); err != nil {
 			return err
 		}
-		q.SetMemo(k, b.String())
+		m.SetMemo(key, b.String())
 		_, err := io.WriteString(w, b.String())
 		return err
 	})
+}
+
+type headKey struct{ lang i18n.Lang }
+
+// questionHead is questionHeadHTML, rendered once per question and language.
+func questionHead(g *components.Globals, q *questionnaire.Question) templ.Component {
+	return kept(q, headKey{g.Lang}, questionHeadHTML(g, q))
+}
+
+type radarKey struct {
+	lang   i18n.Lang
+	sheets string
+}
+
+// radarFrame is radarFrameHTML, rendered once per questionnaire version, language and list of
+// sheets charted.
+func radarFrame(g *components.Globals, qn *questionnaire.Questionnaire, r scoring.Report) templ.Component {
+	var ids strings.Builder
+	for _, sr := range r.Sheets {
+		ids.WriteString(sr.SheetID)
+		ids.WriteByte(' ')
+	}
+	return kept(qn, radarKey{g.Lang, ids.String()}, radarFrameHTML(g, qn, r))
 }

@@ -8,6 +8,7 @@ import (
 	"aigrid/content"
 	"aigrid/internal/i18n"
 	"aigrid/internal/questionnaire"
+	"aigrid/internal/scoring"
 	"aigrid/web/components"
 )
 
@@ -37,6 +38,34 @@ func TestQuestionHeadKeptPerLanguage(t *testing.T) {
 			if !strings.Contains(direct.String(), q.Text.In(questionnaire.Lang(lang))[:10]) {
 				t.Fatalf("%s in %s: the head does not show the question's text", q.ID, lang)
 			}
+		}
+	}
+}
+
+// The chart's frame likewise: kept per version and language, equal to the template's output.
+func TestRadarFrameKeptPerLanguage(t *testing.T) {
+	qn, err := questionnaire.LoadLatest(content.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := scoring.Score(qn, questionnaire.Profile{"role": {"both"}}, questionnaire.Answers{})
+	for _, lang := range []i18n.Lang{i18n.EN, i18n.FR, i18n.EN} {
+		g := &components.Globals{Lang: lang}
+		var direct strings.Builder
+		if err := radarFrameHTML(g, qn, r).Render(context.Background(), &direct); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			var kept strings.Builder
+			if err := radarFrame(g, qn, r).Render(context.Background(), &kept); err != nil {
+				t.Fatal(err)
+			}
+			if kept.String() != direct.String() {
+				t.Fatalf("%s: kept frame differs:\n%s\n---\n%s", lang, kept.String(), direct.String())
+			}
+		}
+		if title := qn.Sheets[0].Title.In(questionnaire.Lang(lang)); !strings.Contains(direct.String(), strings.Fields(title)[0]) {
+			t.Fatalf("%s: the frame does not name the first sheet (%s)", lang, title)
 		}
 	}
 }
