@@ -276,10 +276,10 @@ func prepareDataDir(dir string) error {
 // caches), so at Go's default (a collection each time the heap doubles) a busy instance collected
 // many times a second: ~10 % of its CPU in make bench's profiles. A collection when the heap has
 // tripled halves that; the soft limit makes the collector work harder as the process nears
-// 256 MiB, so the larger heap never costs more memory than that (see docs/operations.md).
+// 128 MiB, so the larger heap never costs more memory than that (see docs/operations.md).
 const (
 	gcPercent   = 200
-	memoryLimit = 256 << 20
+	memoryLimit = 128 << 20
 )
 
 func gcDefaults(getenv func(string) string) {

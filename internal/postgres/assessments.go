@@ -265,23 +265,60 @@ func (s *Store) AssessmentWithAnswers(ctx context.Context, orgID, id string, wit
 }
 
 // Inputs returns what progress and scores are computed from, as of one revision of one of orgID's
-// assessments: the revision, the profile and the values of every answer that has one, read in one
-// statement (one snapshot), so the three always belong together.
-func (s *Store) Inputs(ctx context.Context, orgID, id string) (rev int64, profile questionnaire.Profile, values questionnaire.Answers, err error) {
-	return inputs(ctx, s.db, orgID, id)
+// assessments: the revision, the profile and every answer, read in one snapshot (a read-only
+// repeatable-read transaction, one round trip), so that they always belong together.
+func (s *Store) Inputs(ctx context.Context, orgID, id string) (rev int64, profile questionnaire.Profile, answers map[string]assessment.Answer, err error) {
+	conn, err := s.db.Acquire(ctx)
+	if err != nil {
+		return 0, nil, nil, wrap("inputs", err)
+	}
+	defer conn.Release()
+	return inputs(ctx, conn.Conn(), orgID, id, true)
 }
 
-func inputs(ctx context.Context, db interface {
-	QueryRow(context.Context, string, ...any) pgx.Row
-}, orgID, id string) (rev int64, profile questionnaire.Profile, values questionnaire.Answers, err error) {
-	err = db.QueryRow(ctx, `SELECT a.revision, a.profile,
-			coalesce(json_object_agg(x.question_id, x.value) FILTER (WHERE x.question_id IS NOT NULL), '{}')
-		FROM assessments a LEFT JOIN answers x ON x.assessment_id = a.id AND cardinality(x.value) > 0
-		WHERE a.id = $1 AND a.organisation_id = $2 GROUP BY a.id`, id, orgID).Scan(&rev, &profile, &values)
+// inputs reads the revision, profile and answers on c; in a transaction of its own when own is
+// set (otherwise c is in a transaction that holds the assessment's lock: nothing can change them).
+func inputs(ctx context.Context, c *pgx.Conn, orgID, id string, own bool) (rev int64, profile questionnaire.Profile, answers map[string]assessment.Answer, err error) {
+	found := false
+	b := &pgx.Batch{}
+	if own {
+		b.Queue("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+	}
+	b.Queue(`SELECT revision, profile FROM assessments WHERE id = $1 AND organisation_id = $2`, id, orgID).
+		Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				found = true
+				if err := rows.Scan(&rev, &profile); err != nil {
+					return err
+				}
+			}
+			return rows.Err()
+		})
+	b.Queue(`SELECT `+answerCols+` FROM answers x JOIN assessments a ON a.id = x.assessment_id
+		LEFT JOIN users u ON u.id = x.updated_by WHERE x.assessment_id = $1 AND a.organisation_id = $2`, id, orgID).
+		Query(func(rows pgx.Rows) error {
+			all, err := scanAnswers(rows)
+			if answers = all[id]; answers == nil {
+				answers = map[string]assessment.Answer{}
+			}
+			return err
+		})
+	if own {
+		b.Queue("COMMIT")
+	}
+	if err = c.SendBatch(ctx, b).Close(); err != nil {
+		if own {
+			_, _ = c.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+		}
+		return 0, nil, nil, wrap("inputs", err)
+	}
+	if !found {
+		return 0, nil, nil, ErrNotFound
+	}
 	if profile == nil {
 		profile = questionnaire.Profile{}
 	}
-	return rev, profile, values, wrap("inputs", err)
+	return rev, profile, answers, nil
 }
 
 // AnswersOf returns the answers of several of orgID's assessments at once, by assessment ID.
@@ -346,7 +383,7 @@ type StepSave struct {
 	// Inputs reads the assessment's revision, profile and answer values on the transaction's own
 	// connection (a second connection, taken while this one is held, could wait for ever on a
 	// busy pool).
-	Inputs func() (rev int64, profile questionnaire.Profile, values questionnaire.Answers, err error)
+	Inputs func() (rev int64, profile questionnaire.Profile, answers map[string]assessment.Answer, err error)
 }
 
 // SaveStep saves answers of a step in one transaction of two round trips, whatever the number of
@@ -410,7 +447,9 @@ func (s *Store) SaveStep(ctx context.Context, orgID, id, userID string, question
 		return SaveResult{}, assessment.ErrReadOnly
 	}
 	prior := in.Assessment.Revision
-	in.Inputs = func() (int64, questionnaire.Profile, questionnaire.Answers, error) { return inputs(ctx, c, orgID, id) }
+	in.Inputs = func() (int64, questionnaire.Profile, map[string]assessment.Answer, error) {
+		return inputs(ctx, c, orgID, id, false)
+	}
 	edits, err := decide(in)
 	if err != nil {
 		rollback()
@@ -483,6 +522,87 @@ func (s *Store) SaveStep(ctx context.Context, orgID, id, userID string, question
 		return SaveResult{}, wrap("save answers", fmt.Errorf("transaction not committed (status %c)", st))
 	}
 	return SaveResult{Revisions: revisions, Prior: prior, Revision: rev}, nil
+}
+
+// SaveIfAt writes edits in one statement (one round trip, one transaction) if the assessment is
+// still at revision known and editable: the caller checked the edits against the answers as of
+// that revision (olds: the current answers, by question), so no answer is read again; unchanged
+// answers are not rewritten. It returns ok false, having written nothing, when the assessment
+// moved (someone saved, or changed its status), is not orgID's, or nothing changed: then the
+// caller saves with SaveStep.
+func (s *Store) SaveIfAt(ctx context.Context, orgID, id, userID string, known int64, edits []assessment.Answer,
+	olds map[string]assessment.Answer) (res SaveResult, ok bool, err error) {
+	type row struct {
+		QuestionID    string                `json:"question_id"`
+		Value         []string              `json:"value"`
+		Comment       string                `json:"comment"`
+		Justification string                `json:"justification"`
+		Evidence      []assessment.Evidence `json:"evidence"`
+		Old           *assessment.Answer    `json:"old"`
+		New           assessment.Answer     `json:"new"`
+	}
+	rows := make([]row, 0, len(edits))
+	for _, a := range edits {
+		if olds[a.QuestionID].Same(a) {
+			continue // unchanged: not rewritten (as SaveStep)
+		}
+		x := row{QuestionID: a.QuestionID, Value: a.Values, Comment: a.Comment, Justification: a.Justification, Evidence: a.Evidence, New: a}
+		if x.Value == nil {
+			x.Value = []string{}
+		}
+		if x.Evidence == nil {
+			x.Evidence = []assessment.Evidence{}
+		}
+		x.New.Values = x.Value // as SaveStep writes it
+		if old, ok := olds[a.QuestionID]; ok {
+			x.Old = &old
+		}
+		rows = append(rows, x)
+	}
+	if len(rows) == 0 {
+		return SaveResult{}, false, nil
+	}
+	batch, err := json.Marshal(rows)
+	if err != nil {
+		return SaveResult{}, false, wrap("save answers", err)
+	}
+	res = SaveResult{Revisions: map[string]int{}, Prior: known}
+	qrows, err := s.db.Query(ctx, `WITH a AS (
+			UPDATE assessments SET updated_at = now(), updated_by = $3, revision = revision + 1
+			WHERE id = $1 AND organisation_id = $2 AND revision = $4 AND archived_at IS NULL AND status IN ('draft', 'returned')
+			RETURNING revision
+		), e AS (
+			SELECT * FROM jsonb_to_recordset($5::jsonb)
+				AS e(question_id text, value text[], comment text, justification text, evidence jsonb, old jsonb, new jsonb)
+			WHERE EXISTS (SELECT FROM a)
+		), up AS (
+			INSERT INTO answers (assessment_id, question_id, value, comment, justification, evidence, revision, updated_by)
+			SELECT $1, question_id, value, comment, justification, evidence, 1, $3 FROM e
+			ON CONFLICT (assessment_id, question_id) DO UPDATE SET value = excluded.value, comment = excluded.comment,
+				justification = excluded.justification, evidence = excluded.evidence, revision = answers.revision + 1,
+				updated_by = excluded.updated_by, updated_at = now()
+			RETURNING question_id, revision
+		), h AS (
+			INSERT INTO answer_history (assessment_id, question_id, old_answer, new_answer, changed_by)
+			SELECT $1, question_id, nullif(old, 'null'), new, $3 FROM e
+		)
+		SELECT a.revision, up.question_id, up.revision FROM a CROSS JOIN up`, id, orgID, userID, known, batch)
+	if err != nil {
+		return SaveResult{}, false, wrap("save answers", err)
+	}
+	defer qrows.Close()
+	for qrows.Next() {
+		var q string
+		var r int
+		if err := qrows.Scan(&res.Revision, &q, &r); err != nil {
+			return SaveResult{}, false, wrap("save answers", err)
+		}
+		res.Revisions[q] = r
+	}
+	if err := qrows.Err(); err != nil {
+		return SaveResult{}, false, wrap("save answers", err)
+	}
+	return res, len(res.Revisions) > 0, nil
 }
 
 // SaveAnswers is SaveStep with the edits known beforehand (imports, tests, the action plan).

@@ -15,27 +15,26 @@ import (
 
 // An assessment's revision counts the changes to its profile and answers (the store adds one in
 // the transaction of each change), so a questionnaire version, an assessment ID and a revision
-// name one state of what progress and scores are computed from. What the pages compute from
-// that state is kept here under that key: a step page then reads its own step's answers and the
-// revision, not every answer; the results page reads no answer at all. Nothing is invalidated:
-// a change makes a new revision, and an instance that did not see it reads the new state when a
-// page shows it the new revision (two instances on one database stay correct).
+// name one state of its profile and answers. The newest state this instance knows of each
+// assessment, and what the pages compute from it, is kept here: a step page then reads the assessment's row (its revision) and no
+// answer; the results page likewise. Nothing is invalidated: a change makes a new revision, and
+// an instance that did not see it reads the new state when a page shows it the new revision (two
+// instances on one database stay correct). A save starts from the newest state this instance
+// knows of an assessment, and writes only if the revision is still that one (saveFast).
 
-const derivedCacheSize = 1024 // about 30 KB each with the scores: ~30 MB at most
+// derivedCacheSize bounds the states kept: one per assessment (the newest this instance knows),
+// about 60 KB each with 222 answers and the scores, so ~30 MB at most.
+const derivedCacheSize = 512
 
-type derivedKey struct {
-	qn  *questionnaire.Questionnaire
-	id  string
-	rev int64
-}
-
-// derived is what is computed from one state of an assessment's profile and answers. Everything
-// in it is shared and read only.
+// derived is one state of an assessment's profile and answers, and what is computed from it.
+// Everything in it is shared and read only.
 type derived struct {
 	qn      *questionnaire.Questionnaire
+	id, org string // the assessment and its organisation
 	rev     int64
 	profile questionnaire.Profile
-	values  questionnaire.Answers
+	answers map[string]assessment.Answer // every answer, hidden questions' included
+	values  questionnaire.Answers        // their values
 
 	ovOnce  sync.Once // which questions apply and the progress, computed when a page first asks
 	ov      assessment.Overview
@@ -63,8 +62,8 @@ func (d *derived) screened(now time.Time) screening.Result {
 	return d.screen
 }
 
-func newDerived(qn *questionnaire.Questionnaire, rev int64, profile questionnaire.Profile, values questionnaire.Answers) *derived {
-	return &derived{qn: qn, rev: rev, profile: profile, values: values}
+func newDerived(qn *questionnaire.Questionnaire, id, org string, rev int64, profile questionnaire.Profile, answers map[string]assessment.Answer) *derived {
+	return &derived{qn: qn, id: id, org: org, rev: rev, profile: profile, answers: answers, values: internValues(qn, assessment.Values(answers))}
 }
 
 // overview returns which questions apply and how far each step and sheet is answered (shared:
@@ -79,40 +78,66 @@ func (d *derived) overview() assessment.Overview {
 	return d.ov
 }
 
-// derive returns what is computed from a's profile and answers at a.Revision: from the cache, or
-// read (the revision, profile and values in one statement) and computed. When the assessment
-// changed since a was read, the newer state is returned (its rev says so).
+// derive returns the state of a's profile and answers at a.Revision: from the cache, or read
+// (the revision, profile and answers in one snapshot). When the assessment changed since a was
+// read, the newer state is returned (its rev says so).
 func (s *Server) derive(ctx context.Context, qn *questionnaire.Questionnaire, a assessment.Assessment) (*derived, error) {
-	return s.deriveWith(qn, a, func() (int64, questionnaire.Profile, questionnaire.Answers, error) {
+	return s.deriveWith(qn, a, func() (int64, questionnaire.Profile, map[string]assessment.Answer, error) {
 		return s.st.Inputs(ctx, a.OrganisationID, a.ID)
 	})
 }
 
 // deriveWith is derive with the inputs read by inputs (inside a transaction: on its connection).
 func (s *Server) deriveWith(qn *questionnaire.Questionnaire, a assessment.Assessment,
-	inputs func() (int64, questionnaire.Profile, questionnaire.Answers, error)) (*derived, error) {
-	if d, ok := s.scores.derived.get(derivedKey{qn, a.ID, a.Revision}); ok {
+	inputs func() (int64, questionnaire.Profile, map[string]assessment.Answer, error)) (*derived, error) {
+	if d, ok := s.scores.derived.get(a.ID); ok && d.qn == qn && d.rev == a.Revision && d.org == a.OrganisationID {
 		return d, nil
 	}
-	rev, profile, values, err := inputs()
+	rev, profile, answers, err := inputs()
 	if err != nil {
 		return nil, err
 	}
-	d := newDerived(qn, rev, profile, internValues(qn, values))
-	s.scores.derived.put(derivedKey{qn, a.ID, rev}, d)
+	d := newDerived(qn, a.ID, a.OrganisationID, rev, profile, answers)
+	s.keep(d)
 	return d, nil
 }
 
-// after returns the state a save leads to: d's values with the edits applied, kept under the
-// revision the save wrote when d was the state it changed (otherwise someone else's change came
-// in between, and the next page reads the state from the database).
-func (s *Server) after(id string, d *derived, prior, rev int64, edits []assessment.Answer) *derived {
+// keep caches d as its assessment's state, unless a newer one is kept already.
+func (s *Server) keep(d *derived) {
+	s.scores.derived.update(d.id, func(old *derived, ok bool) (*derived, bool) {
+		return d, !ok || old.rev <= d.rev || old.qn != d.qn
+	})
+}
+
+// latest is the newest state this instance knows of an assessment of org (nil if none).
+func (s *Server) latest(org, id string) *derived {
+	d, ok := s.scores.derived.get(id)
+	if !ok || d.org != org {
+		return nil
+	}
+	return d
+}
+
+// after returns the state a save leads to: d's answers with the edits applied (as stored: with
+// their new revisions, by the user, now), kept under the revision the save wrote when d was the
+// state it changed (otherwise someone else's change came in between, and the next page reads the
+// state from the database).
+func (s *Server) after(d *derived, prior, rev int64, edits []assessment.Answer, revisions map[string]int, by string) *derived {
 	if rev == prior && prior == d.rev {
 		return d // nothing was written
 	}
-	values := maps.Clone(d.values)
+	answers, values := maps.Clone(d.answers), maps.Clone(d.values)
 	sameVisibility := true
+	now := time.Now()
 	for _, a := range edits {
+		if r, ok := revisions[a.QuestionID]; ok {
+			a.Revision = r
+		}
+		if cur, ok := d.answers[a.QuestionID]; ok && cur.Same(a) {
+			continue // an unchanged answer was not rewritten
+		}
+		a.UpdatedByName, a.UpdatedAt = by, now
+		answers[a.QuestionID] = a
 		if len(a.Values) > 0 {
 			values[a.QuestionID] = a.Values
 		} else {
@@ -120,14 +145,46 @@ func (s *Server) after(id string, d *derived, prior, rev int64, edits []assessme
 		}
 		sameVisibility = sameVisibility && !d.qn.InConditions(a.QuestionID)
 	}
-	next := newDerived(d.qn, rev, d.profile, values)
-	if sameVisibility { // no condition reads what changed: the same questions apply
+	next := &derived{qn: d.qn, id: d.id, org: d.org, rev: rev, profile: d.profile, answers: answers, values: values}
+	if sameVisibility {
+		// No condition reads what changed: the same questions apply, and the progress moves by
+		// the questions answered or cleared.
 		next.visible = d.overview().Visible
+		next.ovOnce.Do(func() { next.ov = moved(d.qn, d.overview(), d.values, values, edits) })
 	}
 	if prior == d.rev && rev != prior {
-		s.scores.derived.put(derivedKey{d.qn, id, rev}, next)
+		s.keep(next)
 	}
 	return next
+}
+
+// moved is ov (the overview of before) with the progress of the questions in edits recounted
+// under after, the questions that apply being the same.
+func moved(qn *questionnaire.Questionnaire, ov assessment.Overview, before, after questionnaire.Answers, edits []assessment.Answer) assessment.Overview {
+	ov.Sections, ov.Sheets = maps.Clone(ov.Sections), maps.Clone(ov.Sheets)
+	seen := map[string]bool{}
+	for _, a := range edits {
+		q := qn.Question(a.QuestionID)
+		if q == nil || !ov.Visible[q.ID] || seen[q.ID] {
+			continue
+		}
+		seen[q.ID] = true
+		delta := 0
+		switch was, is := len(before[q.ID]) > 0, len(after[q.ID]) > 0; {
+		case is && !was:
+			delta = 1
+		case was && !is:
+			delta = -1
+		default:
+			continue
+		}
+		sec, sh := ov.Sections[q.Section.ID], ov.Sheets[q.Section.Sheet.ID]
+		sec.Answered += delta
+		sh.Answered += delta
+		ov.Sections[q.Section.ID], ov.Sheets[q.Section.Sheet.ID] = sec, sh
+		ov.Total.Answered += delta
+	}
+	return ov
 }
 
 // scored returns the report and recommendations of d's state (copies: callers may change them).

@@ -16,20 +16,23 @@ func TestAfterIsComputedState(t *testing.T) {
 	qn := mustCatalog(t).Latest()
 	profile := questionnaire.Profile{"role": {"both"}, "personal_data": {"yes"}, "web_scraping": {"yes"}}
 	s := &Server{scores: newScoreCache()}
-	base := newDerived(qn, 7, profile, questionnaire.Answers{})
+	base := newDerived(qn, "a", "org", 7, profile, map[string]assessment.Answer{})
 	read, carried := 0, 0
 	for _, q := range qn.Questions() {
 		for _, o := range q.Options {
 			d := base
 			edit := assessment.Answer{QuestionID: q.ID, Values: []string{o.ID}}
-			next := s.after("a", d, 7, 8, []assessment.Answer{edit})
+			next := s.after(d, 7, 8, []assessment.Answer{edit}, map[string]int{q.ID: 1}, "Eddie")
 			values := maps.Clone(base.values)
 			values[q.ID] = []string{o.ID}
 			want := assessment.SummariseValues(qn, qn.Visibility(profile, values), values)
 			if got := next.overview(); !reflect.DeepEqual(got, want) {
 				t.Fatalf("after answering %s with %s: the state differs from the one computed from scratch", q.ID, o.ID)
 			}
-			if _, ok := s.scores.derived.get(derivedKey{qn, "a", 8}); !ok {
+			if a := next.answers[q.ID]; a.Revision != 1 || a.UpdatedByName != "Eddie" || !a.Same(edit) || len(base.answers) != 0 {
+				t.Fatalf("after answering %s: the answer kept is %+v (and the state before has %d answers)", q.ID, a, len(base.answers))
+			}
+			if d, ok := s.scores.derived.get("a"); !ok || d.rev != 8 {
 				t.Fatalf("the state after the save is not kept under its revision")
 			}
 		}
@@ -39,12 +42,26 @@ func TestAfterIsComputedState(t *testing.T) {
 			carried++
 		}
 	}
+	// clearing an answer: the progress goes down again
+	for _, q := range qn.Questions() {
+		if len(q.Options) == 0 {
+			continue
+		}
+		answered := map[string]assessment.Answer{q.ID: {QuestionID: q.ID, Values: []string{q.Options[0].ID}, Revision: 1}}
+		d := newDerived(qn, "c", "org", 3, profile, answered)
+		next := s.after(d, 3, 4, []assessment.Answer{{QuestionID: q.ID}}, map[string]int{q.ID: 2}, "Eddie")
+		want := assessment.SummariseValues(qn, qn.Visibility(profile, questionnaire.Answers{}), questionnaire.Answers{})
+		if got := next.overview(); !reflect.DeepEqual(got, want) {
+			t.Fatalf("after clearing %s: the state differs from the one computed from scratch: %+v, want %+v", q.ID, got.Total, want.Total)
+		}
+	}
 	if read == 0 || carried == 0 {
 		t.Fatalf("%d questions read by conditions, %d not: both paths must be exercised", read, carried)
 	}
 	// a save that did not start from d's revision is not kept: someone else's change came between
-	s.after("b", base, 6, 8, []assessment.Answer{{QuestionID: "q1.1.3", Values: []string{"partly"}}})
-	if _, ok := s.scores.derived.get(derivedKey{qn, "b", 8}); ok {
+	other := newDerived(qn, "b", "org", 7, profile, map[string]assessment.Answer{})
+	s.after(other, 6, 8, []assessment.Answer{{QuestionID: "q1.1.3", Values: []string{"partly"}}}, nil, "Eddie")
+	if _, ok := s.scores.derived.get("b"); ok {
 		t.Fatal("a state computed from an older revision was kept under the new one")
 	}
 }

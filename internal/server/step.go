@@ -26,24 +26,23 @@ type stepContext struct {
 	qn       *questionnaire.Questionnaire // the assessment's version
 	position string                       // the step the user last visited
 	sec      *questionnaire.Section
-	answers  map[string]assessment.Answer // the step's answers only
-	d        *derived                     // the assessment's state: which questions apply, progress
+	answers  map[string]assessment.Answer // the current answers (shared: read only)
+	d        *derived                     // the assessment's state: answers, which questions apply, progress
 	ov       assessment.Overview
 }
 
-// loadStep reads the assessment, the answers of the step (not every answer) and where the user
-// left off in one round trip; which questions apply and the progress come from the assessment's
-// revision (derived.go).
+// loadStep reads the assessment and where the user left off in one round trip; its answers,
+// which questions apply and the progress come from the state of the assessment's revision
+// (derived.go), read only when this instance does not know it yet.
 func (s *Server) loadStep(r *http.Request) (stepContext, error) {
 	m := currentMembership(r)
 	var sc stepContext
 	sectionID := chi.URLParam(r, "section")
-	v, err := s.st.AssessmentWith(r.Context(), m.Organisation.ID, chi.URLParam(r, "a"),
-		postgres.WithAnswersOf(s.stepQuestions[sectionID]), postgres.WithPosition(m.User.ID))
+	v, err := s.st.AssessmentWith(r.Context(), m.Organisation.ID, chi.URLParam(r, "a"), postgres.WithPosition(m.User.ID))
 	if err != nil {
 		return sc, err
 	}
-	sc.a, sc.answers, sc.position = v.Assessment, v.Answers, v.Position
+	sc.a, sc.position = v.Assessment, v.Position
 	if sc.qn, err = s.questionnaireFor(sc.a); err != nil {
 		return sc, err
 	}
@@ -53,7 +52,7 @@ func (s *Server) loadStep(r *http.Request) (stepContext, error) {
 	if sc.d, err = s.derive(r.Context(), sc.qn, sc.a); err != nil {
 		return sc, err
 	}
-	sc.ov = sc.d.overview()
+	sc.answers, sc.ov = sc.d.answers, sc.d.overview()
 	return sc, nil
 }
 
@@ -208,6 +207,9 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 		edits   []postgres.Edit
 		invalid = map[string]string{}
 	)
+	if done, err := s.saveFast(w, r, sectionID, asJSON); done || err != nil {
+		return err
+	}
 	// Read, check and write in one transaction, the assessment locked: what the answers are
 	// checked against (the current answers, which questions apply) is what the save changes.
 	res, err := s.st.SaveStep(r.Context(), m.Organisation.ID, chi.URLParam(r, "a"), m.User.ID, s.stepQuestions[sectionID],
@@ -287,14 +289,67 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 
+	s.saved(w, r, sc, visible, edits, invalid, messages, res, asJSON)
+	return nil
+}
+
+// saveFast saves a step in one round trip when this instance knows the assessment's newest state
+// (it showed the page, or saved it last): the answers are checked against that state, and
+// written only if the assessment is still at its revision (Store.SaveIfAt). Anything else (an
+// answer to fix, a conflict, nothing changed, a state this instance does not know or that moved
+// meanwhile) returns done false, having written nothing, for saveStep's transaction to handle.
+func (s *Server) saveFast(w http.ResponseWriter, r *http.Request, sectionID string, asJSON bool) (done bool, err error) {
+	m := currentMembership(r)
+	d := s.latest(m.Organisation.ID, chi.URLParam(r, "a"))
+	if d == nil {
+		return false, nil
+	}
+	sc := stepContext{a: assessment.Assessment{ID: d.id, OrganisationID: d.org, Status: assessment.Draft, Revision: d.rev},
+		qn: d.qn, answers: d.answers, d: d, ov: d.overview()}
+	if sc.sec = sc.qn.Section(sectionID); sc.sec == nil {
+		return false, nil
+	}
+	visible := sc.ov.VisibleQuestions(sc.sec)
+	v := s.stepView(r, sc)
+	invalid := map[string]string{}
+	edits := s.checkStep(r, &v, sc, visible, invalid)
+	written := make([]assessment.Answer, 0, len(edits))
+	for _, e := range edits {
+		cur, exists := d.answers[e.Answer.QuestionID]
+		switch {
+		case cur.Same(e.Answer):
+			continue
+		case (exists && cur.Revision != e.Revision) || (!exists && e.Revision != 0):
+			return false, nil // a conflict: the transaction shows it with what is current
+		}
+		written = append(written, e.Answer)
+	}
+	if len(invalid) > 0 || len(written) == 0 {
+		return false, nil
+	}
+	res, ok, err := s.st.SaveIfAt(r.Context(), m.Organisation.ID, d.id, m.User.ID, d.rev, written, d.answers)
+	if err != nil || !ok {
+		return false, nil // moved, or failed: the transaction decides and reports
+	}
+	final := make([]postgres.Edit, len(written))
+	for i, a := range written {
+		final[i] = postgres.Edit{Answer: a}
+	}
+	s.saved(w, r, sc, visible, final, invalid, nil, res, asJSON)
+	return true, nil
+}
+
+// saved answers a save that committed: the outcome is the transaction's, and the answers after
+// it are what was there plus what was written (nothing is read again, so a committed save is
+// never reported as failed).
+func (s *Server) saved(w http.ResponseWriter, r *http.Request, sc stepContext, visible []*questionnaire.Question,
+	edits []postgres.Edit, invalid, messages map[string]string, res postgres.SaveResult, asJSON bool) {
 	s.metrics.saved("saved", 0)
-	// The outcome is the transaction's: the answers after the save are what was there plus what
-	// was written (nothing is read again, so a committed save is never reported as failed).
 	written := make([]assessment.Answer, len(edits))
 	for i, e := range edits {
 		written[i] = e.Answer
 	}
-	state := s.after(sc.a.ID, sc.d, res.Prior, res.Revision, written)
+	state := s.after(sc.d, res.Prior, res.Revision, written, res.Revisions, currentMembership(r).User.Name)
 	if asJSON {
 		out := autosaveResult{Saved: true, Revisions: map[string]int{}, Bases: map[string]string{}, Errors: invalid, Messages: messages}
 		for _, e := range edits {
@@ -305,7 +360,10 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 		if len(invalid) > 0 {
 			status = http.StatusUnprocessableEntity // saved, except the answers listed
 		}
-		return writeJSON(w, status, out)
+		if err := writeJSON(w, status, out); err != nil {
+			s.log.DebugContext(r.Context(), "write autosave result", "err", err)
+		}
+		return
 	}
 	// New questions may now apply in this step (an answer switched them on): stay to show them.
 	// "Save and leave" always leaves (the overview shows what is left); otherwise, stay to show them.
@@ -330,7 +388,6 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 		s.flash(w, r, "step.saved")
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
-	return nil
 }
 
 // errStepInvalid is a step with answers to fix, submitted by a form: nothing is saved.
