@@ -39,6 +39,7 @@ func (s *Server) loadStep(r *http.Request) (stepContext, error) {
 		return sc, err
 	}
 	sc.a, sc.answers, sc.position = v.Assessment, v.Answers, v.Position
+	notePageVersion(r, sc.a)
 	if sc.qn, err = s.questionnaireFor(sc.a); err != nil {
 		return sc, err
 	}
