@@ -894,4 +894,6 @@ var en = map[string]string{
 	"audit.detail.expires_at":          "Expires",
 	"audit.detail.answers_carried":     "Answers carried over",
 	"audit.detail.answers_not_carried": "Answers not carried over",
+	// footer of an assessment on an older questionnaire version
+	"footer.content_older": "This assessment: questionnaire version %s (the latest is %s)",
 }

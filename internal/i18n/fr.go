@@ -894,4 +894,6 @@ var fr = map[string]string{
 	"audit.detail.expires_at":          "Expiration",
 	"audit.detail.answers_carried":     "Réponses reprises",
 	"audit.detail.answers_not_carried": "Réponses non reprises",
+	// footer of an assessment on an older questionnaire version
+	"footer.content_older": "Cette évaluation\u00a0: version %s du questionnaire (la plus récente est la %s)",
 }

@@ -20,13 +20,16 @@ import (
 
 // currentAssessment loads the route's assessment, within the current organisation only.
 func (s *Server) currentAssessment(r *http.Request) (assessment.Assessment, error) {
-	return s.st.Assessment(r.Context(), currentMembership(r).Organisation.ID, chi.URLParam(r, "a"))
+	a, err := s.st.Assessment(r.Context(), currentMembership(r).Organisation.ID, chi.URLParam(r, "a"))
+	notePageVersion(r, a)
+	return a, err
 }
 
 // assessmentAnswers loads the route's assessment and all its answers, within the current organisation.
 // One round trip for both.
 func (s *Server) assessmentAnswers(r *http.Request) (assessment.Assessment, map[string]assessment.Answer, error) {
 	v, err := s.st.AssessmentWithAnswers(r.Context(), currentMembership(r).Organisation.ID, chi.URLParam(r, "a"))
+	notePageVersion(r, v.Assessment)
 	return v.Assessment, v.Answers, err
 }
 
@@ -227,6 +230,7 @@ func (s *Server) renderOverview(w http.ResponseWriter, r *http.Request, status i
 		return err
 	}
 	a, pos := av.Assessment, av.Position
+	notePageVersion(r, a)
 	events, err := s.st.Events(r.Context(), m.Organisation.ID, a.ID)
 	if err != nil {
 		return err

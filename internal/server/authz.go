@@ -104,7 +104,8 @@ func (s *Server) authorise(rule access, h handlerFunc) handlerFunc {
 			if m.Organisation.RequireTwoFactor && !m.User.TwoFactor && !signedInWithSSO(r) {
 				return errTwoFactorRequired
 			}
-			r = r.WithContext(context.WithValue(r.Context(), membershipKey{}, m))
+			ctx := context.WithValue(r.Context(), membershipKey{}, m)
+			r = r.WithContext(context.WithValue(ctx, pageVersionKey{}, &pageVersion{}))
 		}
 		return h(w, r)
 	}

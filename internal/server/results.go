@@ -24,6 +24,7 @@ func (s *Server) showResults(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a := av.Assessment
+	notePageVersion(r, a)
 	qn, err := s.questionnaireFor(a)
 	if err != nil {
 		return err

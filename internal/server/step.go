@@ -43,6 +43,7 @@ func (s *Server) loadStep(r *http.Request) (stepContext, error) {
 		return sc, err
 	}
 	sc.a, sc.position = v.Assessment, v.Position
+	notePageVersion(r, sc.a)
 	if sc.qn, err = s.questionnaireFor(sc.a); err != nil {
 		return sc, err
 	}
@@ -215,6 +216,7 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 	res, err := s.st.SaveStep(r.Context(), m.Organisation.ID, chi.URLParam(r, "a"), m.User.ID, s.stepQuestions[sectionID],
 		func(tx postgres.StepSave) ([]postgres.Edit, error) {
 			sc = stepContext{a: tx.Assessment, answers: tx.Current}
+			notePageVersion(r, sc.a)
 			var err error
 			if sc.qn, err = s.questionnaireFor(sc.a); err != nil {
 				return nil, err

@@ -13,7 +13,8 @@ type Globals struct {
 	Nonce          string // CSP nonce of this response
 	Path           string // current path, for the language switch to come back to
 	RequestID      string
-	ContentVersion string
+	ContentVersion string              // the questionnaire version the page is about: its assessment's, else the latest
+	LatestVersion  string              // the instance's latest questionnaire version
 	User           *account.User       // nil when signed out
 	Membership     *account.Membership // the organisation being worked in, if any
 	Flash          string              // message key of a one-time notification
