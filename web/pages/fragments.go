@@ -7,6 +7,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"aigrid/internal/assessment"
 	"aigrid/internal/i18n"
 	"aigrid/internal/questionnaire"
 	"aigrid/internal/scoring"
@@ -61,4 +62,36 @@ func radarFrame(g *components.Globals, qn *questionnaire.Questionnaire, r scorin
 		ids.WriteByte(' ')
 	}
 	return kept(qn, radarKey{g.Lang, ids.String()}, radarFrameHTML(g, qn, r))
+}
+
+type partKey struct {
+	name string
+	lang i18n.Lang
+}
+
+// keptFor is c kept with q under name and the page's language: for a part of a question's block
+// that shows nothing of the assessment (an empty field).
+func keptFor(q *questionnaire.Question, name string, g *components.Globals, c templ.Component) templ.Component {
+	return kept(q, partKey{name, g.Lang}, c)
+}
+
+type controlKey struct {
+	lang  i18n.Lang
+	value string
+}
+
+// controlOf is control, kept per question, language and choice for the radio buttons of a
+// question answered with one of its options, or not at all (a few variants per question; other
+// answers are written each time).
+func controlOf(g *components.Globals, qv QuestionView) templ.Component {
+	if qv.Q.Kind.Control() != questionnaire.ControlRadio || len(qv.Answer.Values) > 1 {
+		return control(g, qv)
+	}
+	value := ""
+	if len(qv.Answer.Values) == 1 {
+		if value = qv.Answer.Values[0]; qv.Q.Option(value) == nil {
+			return control(g, qv)
+		}
+	}
+	return kept(qv.Q, controlKey{g.Lang, value}, control(g, QuestionView{Q: qv.Q, Answer: assessment.Answer{Values: qv.Answer.Values}}))
 }
