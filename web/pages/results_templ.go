@@ -38,7 +38,7 @@ func scoreText(r scoring.Result) string {
 	if !r.HasScore {
 		return "–"
 	}
-	return fmt.Sprintf("%.0f", scoring.Round(r.Score))
+	return strconv.FormatFloat(scoring.Round(r.Score), 'f', 0, 64)
 }
 
 // ResultsTop is how many recommendations the results page shows first, in full: the rest are
@@ -481,9 +481,9 @@ func resultsSummary(g *components.Globals, v ResultsView) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var25 string
-		templ_7745c5c3_Var25, templ_7745c5c3_Err = templ.JoinStringErrs(fmt.Sprint(int(math.Round(v.Report.Overall.Completion * 100))))
+		templ_7745c5c3_Var25, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(int(math.Round(v.Report.Overall.Completion * 100))))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/results.templ`, Line: 97, Col: 109}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/results.templ`, Line: 97, Col: 111}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var25))
 		if templ_7745c5c3_Err != nil {
@@ -494,9 +494,9 @@ func resultsSummary(g *components.Globals, v ResultsView) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var26 string
-		templ_7745c5c3_Var26, templ_7745c5c3_Err = templ.JoinStringErrs(fmt.Sprint(int(math.Round(v.Report.Overall.Completion * 100))))
+		templ_7745c5c3_Var26, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(int(math.Round(v.Report.Overall.Completion * 100))))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/results.templ`, Line: 97, Col: 176}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/results.templ`, Line: 97, Col: 180}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var26))
 		if templ_7745c5c3_Err != nil {
@@ -861,9 +861,9 @@ func sheetTable(g *components.Globals, v ResultsView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var48 string
-			templ_7745c5c3_Var48, templ_7745c5c3_Err = templ.JoinStringErrs(fmt.Sprint(sr.Answered))
+			templ_7745c5c3_Var48, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(sr.Answered))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/results.templ`, Line: 145, Col: 35}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/results.templ`, Line: 145, Col: 37}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var48))
 			if templ_7745c5c3_Err != nil {
@@ -874,9 +874,9 @@ func sheetTable(g *components.Globals, v ResultsView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var49 string
-			templ_7745c5c3_Var49, templ_7745c5c3_Err = templ.JoinStringErrs(fmt.Sprint(sr.Applicable))
+			templ_7745c5c3_Var49, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(sr.Applicable))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/results.templ`, Line: 145, Col: 65}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/results.templ`, Line: 145, Col: 69}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var49))
 			if templ_7745c5c3_Err != nil {
@@ -2310,7 +2310,7 @@ func radarPolygon(r scoring.Report) string {
 	var pts []string
 	for i, sr := range r.Sheets {
 		x, y := radarPoint(i, len(r.Sheets), sr.Score/100)
-		pts = append(pts, fmt.Sprintf("%.1f,%.1f", x, y))
+		pts = append(pts, f1(x)+","+f1(y))
 	}
 	return strings.Join(pts, " ")
 }
@@ -2319,7 +2319,7 @@ func radarRing(n int, frac float64) string {
 	var pts []string
 	for i := range n {
 		x, y := radarPoint(i, n, frac)
-		pts = append(pts, fmt.Sprintf("%.1f,%.1f", x, y))
+		pts = append(pts, f1(x)+","+f1(y))
 	}
 	return strings.Join(pts, " ")
 }
