@@ -22,9 +22,63 @@ import (
 // instances on one database stay correct). A save starts from the newest state this instance
 // knows of an assessment, and writes only if the revision is still that one (saveFast).
 
-// derivedCacheSize bounds the states kept: one per assessment (the newest this instance knows),
-// about 60 KB each with 222 answers and the scores, so ~30 MB at most.
-const derivedCacheSize = 512
+// The states kept are bounded twice: one per assessment (the newest this instance knows), at most
+// derivedCacheSize of them (about 60 KB each with 222 short answers and the scores), and at most
+// derivedCacheBytes of answers' text in all (comments and justifications may be long: a state of
+// 222 answers written in full would be megabytes).
+const (
+	derivedCacheSize  = 512
+	derivedCacheBytes = 48 << 20
+)
+
+// stateCache holds the newest state known of each assessment, within its bounds (an arbitrary
+// state evicted when full).
+type stateCache struct {
+	mu            sync.Mutex
+	m             map[string]*derived
+	bytes         int
+	max, maxBytes int
+}
+
+func (c *stateCache) get(id string) (*derived, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d, ok := c.m[id]
+	return d, ok
+}
+
+// keep keeps d as its assessment's state, unless a newer one of the same version is kept already.
+func (c *stateCache) keep(d *derived) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]*derived{}
+	}
+	if old, ok := c.m[d.id]; ok {
+		if old.qn == d.qn && old.rev > d.rev {
+			return
+		}
+		c.bytes -= old.size
+		delete(c.m, d.id)
+	}
+	for id, old := range c.m { // map iteration starts at a random entry
+		if len(c.m) < c.max && c.bytes+d.size <= c.maxBytes {
+			break
+		}
+		c.bytes -= old.size
+		delete(c.m, id)
+	}
+	if d.size > c.maxBytes {
+		return // larger than the whole budget: not kept
+	}
+	c.m[d.id], c.bytes = d, c.bytes+d.size
+}
+
+func (c *stateCache) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.m)
+}
 
 // derived is one state of an assessment's profile and answers, and what is computed from it.
 // Everything in it is shared and read only.
@@ -35,6 +89,8 @@ type derived struct {
 	profile questionnaire.Profile
 	answers map[string]assessment.Answer // every answer, hidden questions' included
 	values  questionnaire.Answers        // their values
+
+	size int // bytes, roughly: what the answers hold
 
 	ovOnce  sync.Once // which questions apply and the progress, computed when a page first asks
 	ov      assessment.Overview
@@ -63,7 +119,24 @@ func (d *derived) screened(now time.Time) screening.Result {
 }
 
 func newDerived(qn *questionnaire.Questionnaire, id, org string, rev int64, profile questionnaire.Profile, answers map[string]assessment.Answer) *derived {
-	return &derived{qn: qn, id: id, org: org, rev: rev, profile: profile, answers: answers, values: internValues(qn, assessment.Values(answers))}
+	return &derived{qn: qn, id: id, org: org, rev: rev, profile: profile, answers: answers, values: internValues(qn, assessment.Values(answers)),
+		size: sizeOf(answers)}
+}
+
+// sizeOf is about how many bytes answers hold: their text, and a fixed cost per answer for the
+// maps and what is computed from them.
+func sizeOf(answers map[string]assessment.Answer) int {
+	n := 0
+	for _, a := range answers {
+		n += 256 + len(a.Comment) + len(a.Justification) + len(a.UpdatedByName)
+		for _, v := range a.Values {
+			n += len(v)
+		}
+		for _, e := range a.Evidence {
+			n += len(e.Title) + len(e.Link)
+		}
+	}
+	return n
 }
 
 // overview returns which questions apply and how far each step and sheet is answered (shared:
@@ -103,11 +176,7 @@ func (s *Server) deriveWith(qn *questionnaire.Questionnaire, a assessment.Assess
 }
 
 // keep caches d as its assessment's state, unless a newer one is kept already.
-func (s *Server) keep(d *derived) {
-	s.scores.derived.update(d.id, func(old *derived, ok bool) (*derived, bool) {
-		return d, !ok || old.rev <= d.rev || old.qn != d.qn
-	})
-}
+func (s *Server) keep(d *derived) { s.scores.derived.keep(d) }
 
 // latest is the newest state this instance knows of an assessment of org (nil if none).
 func (s *Server) latest(org, id string) *derived {
@@ -145,7 +214,7 @@ func (s *Server) after(d *derived, prior, rev int64, edits []assessment.Answer, 
 		}
 		sameVisibility = sameVisibility && !d.qn.InConditions(a.QuestionID)
 	}
-	next := &derived{qn: d.qn, id: d.id, org: d.org, rev: rev, profile: d.profile, answers: answers, values: values}
+	next := &derived{qn: d.qn, id: d.id, org: d.org, rev: rev, profile: d.profile, answers: answers, values: values, size: sizeOf(answers)}
 	if sameVisibility {
 		// No condition reads what changed: the same questions apply, and the progress moves by
 		// the questions answered or cleared.

@@ -3,6 +3,8 @@ package server
 import (
 	"maps"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 
 	"aigrid/internal/assessment"
@@ -63,5 +65,44 @@ func TestAfterIsComputedState(t *testing.T) {
 	s.after(other, 6, 8, []assessment.Answer{{QuestionID: "q1.1.3", Values: []string{"partly"}}}, nil, "Eddie")
 	if _, ok := s.scores.derived.get("b"); ok {
 		t.Fatal("a state computed from an older revision was kept under the new one")
+	}
+}
+
+// The states kept stay within their bounds: the number of assessments and the bytes of their
+// answers' text (long comments count); an older state never replaces a newer one.
+func TestStatesKeptWithinBounds(t *testing.T) {
+	qn := mustCatalog(t).Latest()
+	c := &stateCache{max: 4, maxBytes: 100_000}
+	state := func(id string, rev int64, comment int) *derived {
+		answers := map[string]assessment.Answer{"q1.1.3": {QuestionID: "q1.1.3", Values: []string{"partly"}, Comment: strings.Repeat("x", comment)}}
+		return newDerived(qn, id, "org", rev, questionnaire.Profile{}, answers)
+	}
+	for i := range 10 {
+		c.keep(state(strconv.Itoa(i), 1, 10))
+	}
+	if c.len() != 4 {
+		t.Fatalf("%d states kept, bound 4", c.len())
+	}
+	for i := range 10 {
+		c.keep(state("long"+strconv.Itoa(i), 1, 30_000))
+	}
+	if c.bytes > c.maxBytes || c.len() > 4 {
+		t.Fatalf("%d bytes in %d states kept, bounds %d bytes and 4", c.bytes, c.len(), c.maxBytes)
+	}
+	c.keep(state("huge", 1, 200_000))
+	if _, ok := c.get("huge"); ok || c.bytes > c.maxBytes {
+		t.Fatal("a state larger than the whole budget was kept")
+	}
+	c.keep(state("a", 5, 10))
+	c.keep(state("a", 4, 10))
+	if d, _ := c.get("a"); d == nil || d.rev != 5 {
+		t.Fatalf("an older state replaced a newer one: %+v", d)
+	}
+	total := 0
+	for _, d := range c.m {
+		total += d.size
+	}
+	if total != c.bytes {
+		t.Fatalf("bytes counted %d, held %d", c.bytes, total)
 	}
 }

@@ -42,23 +42,13 @@ func (c *boundedCache[K, V]) get(k K) (V, bool) {
 }
 
 func (c *boundedCache[K, V]) put(k K, v V) {
-	c.update(k, func(V, bool) (V, bool) { return v, true })
-}
-
-// update replaces the entry of k by what fn returns, if fn says so (ok: whether there was one).
-func (c *boundedCache[K, V]) update(k K, fn func(old V, ok bool) (V, bool)) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil {
 		c.m = make(map[K]V)
 	}
-	old, ok := c.m[k]
-	v, replace := fn(old, ok)
-	if !replace {
-		return
-	}
-	if !ok && len(c.m) >= c.max {
-		for old := range c.m {
+	if _, ok := c.m[k]; !ok && len(c.m) >= c.max {
+		for old := range c.m { // map iteration starts at a random entry
 			delete(c.m, old)
 			break
 		}
@@ -75,12 +65,12 @@ func (c *boundedCache[K, V]) len() int {
 // scoreCache holds reports by scoreKey, and what is derived from an assessment by revision.
 type scoreCache struct {
 	reports boundedCache[scoreKey, scoring.Report]
-	derived boundedCache[string, *derived] // by assessment ID: its newest state known (derived.go)
+	derived *stateCache // by assessment ID: its newest state known (derived.go)
 }
 
 func newScoreCache() *scoreCache {
 	return &scoreCache{reports: boundedCache[scoreKey, scoring.Report]{max: scoreCacheSize},
-		derived: boundedCache[string, *derived]{max: derivedCacheSize}}
+		derived: &stateCache{max: derivedCacheSize, maxBytes: derivedCacheBytes}}
 }
 
 var scoreSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
