@@ -1,6 +1,9 @@
 package questionnaire
 
-import "slices"
+import (
+	"maps"
+	"slices"
+)
 
 // Condition decides whether a question is shown. Exactly one form is set: a leaf on a profile
 // answer (Profile + In), a leaf on an earlier answer (Question + In), or a combination.
@@ -89,15 +92,48 @@ func RoleMatches(appliesTo, role string) bool {
 // question's applies_to and its condition holds. A condition on a question that is itself hidden is
 // false, so hiding cascades. Answers of hidden questions are kept by callers, never deleted here.
 func (qn *Questionnaire) Visibility(profile Profile, answers Answers) map[string]bool {
+	visible := make(map[string]bool, len(qn.order))
+	qn.evaluate(profile, answers, visible, nil)
+	return visible
+}
+
+// VisibilityAfter is Visibility(profile, answers) computed from before, the visibility of
+// answers that differed only in the answers to changed: only the questions whose conditions read
+// those answers, directly or through other questions, are evaluated again. before is not
+// changed; it is returned as it is when no condition reads what changed.
+func (qn *Questionnaire) VisibilityAfter(profile Profile, answers Answers, before map[string]bool, changed []string) map[string]bool {
+	affected := map[string]bool{}
+	var mark func(id string)
+	mark = func(id string) {
+		for _, q := range qn.readers[id] {
+			if !affected[q.ID] {
+				affected[q.ID] = true
+				mark(q.ID)
+			}
+		}
+	}
+	for _, id := range changed {
+		mark(id)
+	}
+	if len(affected) == 0 {
+		return before
+	}
+	visible := maps.Clone(before)
+	qn.evaluate(profile, answers, visible, affected)
+	return visible
+}
+
+// evaluate computes into visible whether each question applies: every question, or only those in
+// only (the others keep the value visible holds).
+func (qn *Questionnaire) evaluate(profile Profile, answers Answers, visible, only map[string]bool) {
 	var role string
 	if v := profile[ProfileRole]; len(v) > 0 {
 		role = v[0]
 	}
-	visible := make(map[string]bool, len(qn.order))
 	done := make(map[string]bool, len(qn.order))
 	var visit func(q *Question) bool
 	visit = func(q *Question) bool {
-		if done[q.ID] {
+		if done[q.ID] || (only != nil && !only[q.ID]) {
 			return visible[q.ID]
 		}
 		done[q.ID] = true // cycles are rejected by Validate; this guards against loops anyway
@@ -115,7 +151,8 @@ func (qn *Questionnaire) Visibility(profile Profile, answers Answers) map[string
 		return ok
 	}
 	for _, q := range qn.order {
-		visit(q)
+		if only == nil || only[q.ID] {
+			visit(q)
+		}
 	}
-	return visible
 }

@@ -152,7 +152,7 @@ func (qn *Questionnaire) finish() {
 	qn.questions = map[string]*Question{}
 	qn.profile = map[string]*ProfileQuestion{}
 	qn.order = nil
-	qn.inConds = map[string]bool{}
+	qn.readers = map[string][]*Question{}
 	qn.sources = map[string]*Source{}
 	for _, src := range qn.Sources {
 		qn.sources[src.ID] = src
@@ -169,7 +169,9 @@ func (qn *Questionnaire) finish() {
 				qn.questions[q.ID] = q
 				qn.order = append(qn.order, q)
 				for _, id := range q.Condition.questionRefs() {
-					qn.inConds[id] = true
+					if !slices.Contains(qn.readers[id], q) {
+						qn.readers[id] = append(qn.readers[id], q)
+					}
 				}
 				switch {
 				case q.Kind.Options() == ScaleOptions:

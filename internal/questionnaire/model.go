@@ -121,13 +121,13 @@ type Questionnaire struct {
 	sources   map[string]*Source
 	profile   map[string]*ProfileQuestion
 	order     []*Question
-	inConds   map[string]bool // questions some condition reads
+	readers   map[string][]*Question // by question ID: the questions whose condition reads its answer
 	memo
 }
 
 // InConditions reports whether some question's condition reads the answer to question id: when
 // none does, changing that answer cannot change which questions apply.
-func (qn *Questionnaire) InConditions(id string) bool { return qn.inConds[id] }
+func (qn *Questionnaire) InConditions(id string) bool { return len(qn.readers[id]) > 0 }
 
 // Changes declares, by question id, how a version differs from the previous one. Questions that
 // replace a retired one are declared by their Replaces mark instead.

@@ -197,6 +197,7 @@ func (s *Server) after(d *derived, prior, rev int64, edits []assessment.Answer, 
 	}
 	answers, values := maps.Clone(d.answers), maps.Clone(d.values)
 	sameVisibility := true
+	var changed []string
 	now := time.Now()
 	for _, a := range edits {
 		if r, ok := revisions[a.QuestionID]; ok {
@@ -213,6 +214,7 @@ func (s *Server) after(d *derived, prior, rev int64, edits []assessment.Answer, 
 			delete(values, a.QuestionID)
 		}
 		sameVisibility = sameVisibility && !d.qn.InConditions(a.QuestionID)
+		changed = append(changed, a.QuestionID)
 	}
 	next := &derived{qn: d.qn, id: d.id, org: d.org, rev: rev, profile: d.profile, answers: answers, values: values, size: sizeOf(answers)}
 	if sameVisibility {
@@ -220,6 +222,9 @@ func (s *Server) after(d *derived, prior, rev int64, edits []assessment.Answer, 
 		// the questions answered or cleared.
 		next.visible = d.overview().Visible
 		next.ovOnce.Do(func() { next.ov = moved(d.qn, d.overview(), d.values, values, edits) })
+	} else {
+		// only the questions whose conditions read what changed are evaluated again
+		next.visible = d.qn.VisibilityAfter(d.profile, values, d.overview().Visible, changed)
 	}
 	if prior == d.rev && rev != prior {
 		s.keep(next)
