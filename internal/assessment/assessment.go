@@ -246,17 +246,13 @@ type Overview struct {
 
 // Summarise computes which questions apply and how far each section and sheet is answered.
 func Summarise(qn *questionnaire.Questionnaire, profile questionnaire.Profile, answers map[string]Answer) Overview {
-	return SummariseVisible(qn, qn.Visibility(profile, Values(answers)), answers)
+	values := Values(answers)
+	return SummariseValues(qn, qn.Visibility(profile, values), values)
 }
 
-// SummariseVisible is Summarise with the questions that apply already known: visible must be
-// qn.Visibility(profile, Values(answers)) (a caller may have kept it); it is not changed.
-func SummariseVisible(qn *questionnaire.Questionnaire, visible map[string]bool, answers map[string]Answer) Overview {
-	return SummariseValues(qn, visible, Values(answers))
-}
-
-// SummariseValues is SummariseVisible from the answers' values only (all it depends on: an
-// answer counts as answered when it has a value).
+// SummariseValues is Summarise from the answers' values only (all it depends on: an answer
+// counts as answered when it has a value), with the questions that apply already known: visible
+// must be qn.Visibility(profile, values) (a caller may have kept it); it is not changed.
 func SummariseValues(qn *questionnaire.Questionnaire, visible map[string]bool, values questionnaire.Answers) Overview {
 	o := Overview{Visible: visible, Sections: map[string]Progress{}, Sheets: map[string]Progress{}}
 	for _, sh := range qn.Sheets {

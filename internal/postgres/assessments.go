@@ -223,16 +223,6 @@ func WithAnswers(b *pgx.Batch, orgID, id string, v *AssessmentView) {
 		Query(func(rows pgx.Rows) error { return v.scanAnswers(rows, id) })
 }
 
-// WithAnswersOf reads the answers to the questions named only (a step's), not every answer.
-func WithAnswersOf(questionIDs []string) With {
-	return func(b *pgx.Batch, orgID, id string, v *AssessmentView) {
-		b.Queue(`SELECT `+answerCols+` FROM answers x JOIN assessments a ON a.id = x.assessment_id
-			LEFT JOIN users u ON u.id = x.updated_by WHERE x.assessment_id = $1 AND a.organisation_id = $2
-			AND x.question_id = ANY($3)`, id, orgID, questionIDs).
-			Query(func(rows pgx.Rows) error { return v.scanAnswers(rows, id) })
-	}
-}
-
 func (v *AssessmentView) scanAnswers(rows pgx.Rows, id string) error {
 	all, err := scanAnswers(rows)
 	if v.Answers = all[id]; v.Answers == nil {

@@ -306,6 +306,8 @@ func (s *Server) saveFast(w http.ResponseWriter, r *http.Request, sectionID stri
 	if d == nil {
 		return false, nil
 	}
+	// the page is only used to read the form against (nothing is rendered from here): its status
+	// and archiving are checked by SaveIfAt's statement, not by this copy
 	sc := stepContext{a: assessment.Assessment{ID: d.id, OrganisationID: d.org, Status: assessment.Draft, Revision: d.rev},
 		qn: d.qn, answers: d.answers, d: d, ov: d.overview()}
 	if sc.sec = sc.qn.Section(sectionID); sc.sec == nil {
