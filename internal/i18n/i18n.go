@@ -63,6 +63,9 @@ func T(lang Lang, key string, args ...any) string {
 	if !ok {
 		return key
 	}
+	if len(args) == 0 && strings.IndexByte(msg, '%') < 0 {
+		return msg // nothing to format: most messages of a page
+	}
 	return fmt.Sprintf(msg, args...)
 }
 

@@ -21,15 +21,19 @@ type ActionInput struct {
 
 // Actions lists the action plan of one of orgID's assessments, by due date.
 func (s *Store) Actions(ctx context.Context, orgID, assessmentID string) ([]assessment.Action, error) {
-	list, err := collectActions(s.db.Query(ctx, actionsSQL, assessmentID, orgID))
+	list, err := collectActions(s.db.Query(ctx, actionsSelect+actionsOrder, assessmentID, orgID))
 	return list, wrap("actions", err)
 }
 
-const actionsSQL = `SELECT x.id, x.question_id, x.title, coalesce(x.owner_id::text, ''), coalesce(u.name, ''),
+// actionsSelect reads the action plan of assessment $1 of organisation $2, in the order of
+// actionsOrder.
+const (
+	actionsSelect = `SELECT x.id, x.question_id, x.title, coalesce(x.owner_id::text, ''), coalesce(u.name, ''),
 		x.due_on, x.status, x.reason, x.updated_at
 	FROM actions x JOIN assessments a ON a.id = x.assessment_id LEFT JOIN users u ON u.id = x.owner_id
-	WHERE x.assessment_id = $1 AND a.organisation_id = $2
-	ORDER BY x.due_on NULLS LAST, x.created_at, x.id`
+	WHERE x.assessment_id = $1 AND a.organisation_id = $2`
+	actionsOrder = ` ORDER BY x.due_on NULLS LAST, x.created_at, x.id`
+)
 
 func collectActions(rows pgx.Rows, err error) ([]assessment.Action, error) {
 	if err != nil {

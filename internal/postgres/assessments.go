@@ -178,49 +178,104 @@ func (s *Store) Answers(ctx context.Context, orgID, id string) (map[string]asses
 // AssessmentView is an assessment with its answers and what else a page asked for.
 type AssessmentView struct {
 	Assessment     assessment.Assessment
-	Answers        map[string]assessment.Answer
-	Position       string              // WithPosition: the step the user last visited ("" if none)
-	Actions        []assessment.Action // WithActions: the action plan
-	ApprovedReport []byte              // WithApprovedReport: the report frozen at approval (JSON), nil if never approved
+	Answers        map[string]assessment.Answer // Reads.Answers
+	Position       string                       // Reads.Position: the step the reader last visited ("" if none)
+	Actions        []assessment.Action          // Reads.Actions: the action plan
+	ApprovedReport []byte                       // Reads.ApprovedReport: the report frozen at approval (JSON), nil if never approved
+	Events         []assessment.Event           // Reads.Events: the workflow and life events, newest first
 }
 
-// With adds a read to AssessmentWithAnswers' batch.
-type With func(*pgx.Batch, string, string, *AssessmentView)
+// Reads is what a page reads with an assessment's row, in the same round trip.
+type Reads struct {
+	Answers        bool // every answer (hidden questions' included: they are kept)
+	Position       bool // where the reader left off
+	Actions        bool // the action plan
+	ApprovedReport bool // the report frozen at approval
+	Events         bool // the workflow and life events
+}
 
-// WithPosition reads where userID left off.
-func WithPosition(userID string) With {
-	return func(b *pgx.Batch, orgID, id string, v *AssessmentView) {
-		b.Queue(`SELECT coalesce((SELECT section_id FROM assessment_positions WHERE assessment_id = $1 AND user_id = $2), '')`, id, userID).
-			QueryRow(func(row pgx.Row) error { return row.Scan(&v.Position) })
+// reader is who reads an assessment: a user whose membership was checked already, or the
+// holder of a session not checked yet, when the reads travel with the session's own query
+// (LoadSession). Each statement then returns rows only if that session is live and its user is
+// a member of the assessment's organisation, so nothing is read for anyone else.
+type reader struct {
+	userID  string
+	session []byte // the session ID's hash
+}
+
+// guard is the condition added to every statement of a session's reads ($2 is the
+// organisation, $3 the session's hash).
+func (rd reader) guard() string {
+	if rd.session == nil {
+		return ""
 	}
+	return ` AND EXISTS (SELECT 1 FROM sessions s JOIN memberships m ON m.user_id = s.user_id
+		WHERE s.id_hash = $3 AND m.organisation_id = $2 AND s.expires_at > now())`
 }
 
-// WithActions reads the action plan.
-func WithActions(b *pgx.Batch, orgID, id string, v *AssessmentView) {
-	b.Queue(actionsSQL, id, orgID).Query(func(rows pgx.Rows) error {
-		var err error
-		v.Actions, err = collectActions(rows, nil)
-		return err
-	})
+// args are a statement's arguments: the assessment and the organisation, then the session's
+// hash when guarded.
+func (rd reader) args(id, orgID string) []any {
+	if rd.session != nil {
+		return []any{id, orgID, rd.session}
+	}
+	return []any{id, orgID}
 }
 
-// WithApprovedReport reads the report frozen at approval.
-func WithApprovedReport(b *pgx.Batch, orgID, id string, v *AssessmentView) {
-	b.Queue(`SELECT approved_report FROM assessments WHERE id = $1 AND organisation_id = $2`, id, orgID).
-		QueryRow(func(row pgx.Row) error {
-			err := row.Scan(&v.ApprovedReport)
-			if errors.Is(err, pgx.ErrNoRows) {
-				return nil // the first query already says not found
+// queueAssessment queues the reads of one of orgID's assessments in b: its row (found tells
+// whether there was one) and what reads asks for.
+//
+// The position and the approved report are columns of the assessment's statement: a statement
+// fewer for the database to run is what a page costs it least.
+func queueAssessment(b *pgx.Batch, orgID, id string, reads Reads, rd reader, v *AssessmentView, found *bool) {
+	args, guard := rd.args(id, orgID), rd.guard()
+	var extra []any
+	cols, rowArgs := assessmentCols, args
+	if reads.Position {
+		user := `(SELECT user_id FROM sessions WHERE id_hash = $3)`
+		if rd.session == nil {
+			user, rowArgs = `$3::uuid`, []any{id, orgID, rd.userID}
+		}
+		cols += `, coalesce((SELECT p.section_id FROM assessment_positions p WHERE p.assessment_id = a.id AND p.user_id = ` + user + `), '')`
+		extra = append(extra, &v.Position)
+	}
+	if reads.ApprovedReport {
+		cols += `, a.approved_report`
+		extra = append(extra, &v.ApprovedReport)
+	}
+	b.Queue(`SELECT `+cols+assessmentFrom+` WHERE a.id = $1 AND a.organisation_id = $2`+guard, rowArgs...).
+		Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				var a assessment.Assessment
+				if err := rows.Scan(append(assessmentDest(&a), extra...)...); err != nil {
+					return err
+				}
+				if a.Profile == nil {
+					a.Profile = questionnaire.Profile{}
+				}
+				v.Assessment, *found = a, true
 			}
+			return rows.Err()
+		})
+	if reads.Answers {
+		b.Queue(`SELECT `+answerCols+` FROM answers x JOIN assessments a ON a.id = x.assessment_id
+			LEFT JOIN users u ON u.id = x.updated_by WHERE x.assessment_id = $1 AND a.organisation_id = $2`+guard, args...).
+			Query(func(rows pgx.Rows) error { return v.scanAnswers(rows, id) })
+	}
+	if reads.Actions {
+		b.Queue(actionsSelect+guard+actionsOrder, args...).Query(func(rows pgx.Rows) error {
+			var err error
+			v.Actions, err = collectActions(rows, nil)
 			return err
 		})
-}
-
-// WithAnswers reads every answer of the assessment (hidden questions' included: they are kept).
-func WithAnswers(b *pgx.Batch, orgID, id string, v *AssessmentView) {
-	b.Queue(`SELECT `+answerCols+` FROM answers x JOIN assessments a ON a.id = x.assessment_id
-		LEFT JOIN users u ON u.id = x.updated_by WHERE x.assessment_id = $1 AND a.organisation_id = $2`, id, orgID).
-		Query(func(rows pgx.Rows) error { return v.scanAnswers(rows, id) })
+	}
+	if reads.Events {
+		b.Queue(eventsSelect+guard+eventsOrder, args...).Query(func(rows pgx.Rows) error {
+			var err error
+			v.Events, err = collectEvents(rows, nil)
+			return err
+		})
+	}
 }
 
 func (v *AssessmentView) scanAnswers(rows pgx.Rows, id string) error {
@@ -231,27 +286,18 @@ func (v *AssessmentView) scanAnswers(rows pgx.Rows, id string) error {
 	return err
 }
 
-// AssessmentWith reads one of orgID's assessments and whatever with asks for (its answers, the
-// user's position, the action plan…), in one round trip (a batch).
-func (s *Store) AssessmentWith(ctx context.Context, orgID, id string, with ...With) (AssessmentView, error) {
+// AssessmentWith reads one of orgID's assessments and what reads asks for, in one round trip (a
+// batch). userID is the reader, whose membership the caller checked (their position is read).
+func (s *Store) AssessmentWith(ctx context.Context, orgID, id, userID string, reads Reads) (AssessmentView, error) {
 	var v AssessmentView
+	found := false
 	b := &pgx.Batch{}
-	b.Queue(`SELECT `+assessmentCols+assessmentFrom+` WHERE a.id = $1 AND a.organisation_id = $2`, id, orgID).
-		QueryRow(func(row pgx.Row) error {
-			var err error
-			v.Assessment, err = scanAssessment(row)
-			return err
-		})
-	for _, w := range with {
-		w(b, orgID, id, &v)
-	}
+	queueAssessment(b, orgID, id, reads, reader{userID: userID}, &v, &found)
 	err := s.db.SendBatch(ctx, b).Close()
+	if err == nil && !found {
+		err = ErrNotFound
+	}
 	return v, wrap("assessment", err)
-}
-
-// AssessmentWithAnswers is AssessmentWith, every answer included.
-func (s *Store) AssessmentWithAnswers(ctx context.Context, orgID, id string, with ...With) (AssessmentView, error) {
-	return s.AssessmentWith(ctx, orgID, id, append([]With{WithAnswers}, with...)...)
 }
 
 // Inputs returns what progress and scores are computed from, as of one revision of one of orgID's
@@ -738,20 +784,29 @@ func (s *Store) Submitter(ctx context.Context, orgID, id string) (string, error)
 	return user, wrap("submitter", err)
 }
 
+// eventsSelect lists the events of assessment $1 of organisation $2, newest first (eventsOrder).
+const (
+	eventsSelect = `SELECT e.kind, e.from_status, e.to_status, e.comment, coalesce(u.name, ''), e.at
+		FROM assessment_events e JOIN assessments a ON a.id = e.assessment_id LEFT JOIN users u ON u.id = e.actor_id
+		WHERE e.assessment_id = $1 AND a.organisation_id = $2`
+	eventsOrder = ` ORDER BY e.at DESC, e.id DESC`
+)
+
 // Events lists an assessment's workflow and life events, newest first.
 func (s *Store) Events(ctx context.Context, orgID, id string) ([]assessment.Event, error) {
-	rows, err := s.db.Query(ctx, `SELECT e.kind, e.from_status, e.to_status, e.comment, coalesce(u.name, ''), e.at
-		FROM assessment_events e JOIN assessments a ON a.id = e.assessment_id LEFT JOIN users u ON u.id = e.actor_id
-		WHERE e.assessment_id = $1 AND a.organisation_id = $2 ORDER BY e.at DESC, e.id DESC`, id, orgID)
+	list, err := collectEvents(s.db.Query(ctx, eventsSelect+eventsOrder, id, orgID))
+	return list, wrap("events", err)
+}
+
+func collectEvents(rows pgx.Rows, err error) ([]assessment.Event, error) {
 	if err != nil {
-		return nil, wrap("events", err)
+		return nil, err
 	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (assessment.Event, error) {
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (assessment.Event, error) {
 		var e assessment.Event
 		err := r.Scan(&e.Kind, &e.From, &e.To, &e.Comment, &e.By, &e.At)
 		return e, err
 	})
-	return list, wrap("events", err)
 }
 
 // History lists answer changes of an assessment, newest first; questionID narrows it to one question.

@@ -28,10 +28,67 @@ type SessionRow struct {
 	Membership *account.Membership
 }
 
+// PageRead asks LoadSession for one assessment of the session's organisation, read in the same
+// round trip as the session: the page's reads (AssessmentWith's), sent before anyone knows
+// whose session it is. Each of them returns rows only if the session is live and its user is a
+// member of the organisation.
+type PageRead struct {
+	ID    string // the assessment
+	Reads Reads
+
+	View  AssessmentView // filled by LoadSession
+	Found bool           // the assessment exists in the organisation and the session's user is a member
+}
+
 // LoadSession returns a live session: not past its absolute expiry and seen within idle. With
 // its user and, if orgID is a well-formed ID, the user's membership of orgID: one round trip for
-// everything a request needs to know about who is asking.
-func (s *Store) LoadSession(ctx context.Context, idHash []byte, idle time.Duration, orgID string) (SessionRow, error) {
+// everything a request needs to know about who is asking. When page is not nil (and both IDs
+// are well formed), the page's assessment is read in that round trip too.
+func (s *Store) LoadSession(ctx context.Context, idHash []byte, idle time.Duration, orgID string, page *PageRead) (SessionRow, error) {
+	var org *string
+	if isUUID(orgID) {
+		org = &orgID
+	}
+	const q = `SELECT s.user_id::text, s.data, s.created_at, s.last_seen_at, s.expires_at,
+			u.id, u.email, u.name, u.site_admin, u.lang, u.created_at, u.password_changed_at, u.totp_enabled_at IS NOT NULL,
+			o.id, o.name, o.created_at, m.role, m.created_at, o.require_two_factor, o.sso_required
+		FROM sessions s
+		LEFT JOIN users u ON u.id = s.user_id
+		LEFT JOIN memberships m ON m.user_id = s.user_id AND m.organisation_id = $3::uuid
+		LEFT JOIN organisations o ON o.id = m.organisation_id
+		WHERE s.id_hash = $1 AND s.expires_at > now() AND s.last_seen_at > now() - $2::interval`
+	args := []any{idHash, fmt.Sprintf("%d seconds", int(idle.Seconds())), org}
+	if page == nil || org == nil || !isUUID(page.ID) {
+		r, err := scanSession(s.db.QueryRow(ctx, q, args...))
+		return r, wrap("load session", err)
+	}
+	var r SessionRow
+	found := false
+	b := &pgx.Batch{}
+	b.Queue(q, args...).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var err error
+			if r, err = scanSession(rows); err != nil {
+				return err
+			}
+			found = true
+		}
+		return rows.Err()
+	})
+	page.View, page.Found = AssessmentView{}, false
+	queueAssessment(b, orgID, page.ID, page.Reads, reader{session: idHash}, &page.View, &page.Found)
+	err := s.db.SendBatch(ctx, b).Close()
+	if err == nil && !found {
+		err = ErrNotFound
+	}
+	if err != nil || r.Membership == nil || !page.Found {
+		page.View, page.Found = AssessmentView{}, false
+	}
+	return r, wrap("load session", err)
+}
+
+// scanSession scans a row of LoadSession's query.
+func scanSession(row pgx.Row) (SessionRow, error) {
 	var r SessionRow
 	var userID *string
 	var u struct {
@@ -44,19 +101,7 @@ func (s *Store) LoadSession(ctx context.Context, idHash []byte, idle time.Durati
 		orgCreated, created    *time.Time
 		require2FA, requireSSO *bool
 	}
-	var org *string
-	if isUUID(orgID) {
-		org = &orgID
-	}
-	err := s.db.QueryRow(ctx, `SELECT s.user_id::text, s.data, s.created_at, s.last_seen_at, s.expires_at,
-			u.id, u.email, u.name, u.site_admin, u.lang, u.created_at, u.password_changed_at, u.totp_enabled_at IS NOT NULL,
-			o.id, o.name, o.created_at, m.role, m.created_at, o.require_two_factor, o.sso_required
-		FROM sessions s
-		LEFT JOIN users u ON u.id = s.user_id
-		LEFT JOIN memberships m ON m.user_id = s.user_id AND m.organisation_id = $3::uuid
-		LEFT JOIN organisations o ON o.id = m.organisation_id
-		WHERE s.id_hash = $1 AND s.expires_at > now() AND s.last_seen_at > now() - $2::interval`,
-		idHash, fmt.Sprintf("%d seconds", int(idle.Seconds())), org).Scan(&userID, &r.Data, &r.CreatedAt, &r.LastSeenAt, &r.ExpiresAt,
+	err := row.Scan(&userID, &r.Data, &r.CreatedAt, &r.LastSeenAt, &r.ExpiresAt,
 		&u.id, &u.email, &u.name, &u.admin, &u.lang, &u.created, &u.pwChanged, &u.twoFactor,
 		&m.orgID, &m.orgName, &m.orgCreated, &m.role, &m.created, &m.require2FA, &m.requireSSO)
 	if userID != nil {
@@ -71,7 +116,7 @@ func (s *Store) LoadSession(ctx context.Context, idHash []byte, idle time.Durati
 				User: *r.User, Role: account.Role(*m.role), CreatedAt: *m.created}
 		}
 	}
-	return r, wrap("load session", err)
+	return r, err
 }
 
 // isUUID reports whether s is a UUID in its canonical text form.

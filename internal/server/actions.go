@@ -159,7 +159,7 @@ func (s *Server) updateAction(w http.ResponseWriter, r *http.Request) error {
 // applyAction sets the question's answer to its best option, if the assessment can still change.
 func (s *Server) applyAction(r *http.Request, id, questionID string) (string, error) {
 	m := currentMembership(r)
-	v, err := s.st.AssessmentWithAnswers(r.Context(), m.Organisation.ID, id)
+	v, err := s.st.AssessmentWith(r.Context(), m.Organisation.ID, id, m.User.ID, postgres.Reads{Answers: true})
 	if err != nil {
 		return "", err
 	}

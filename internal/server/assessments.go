@@ -28,7 +28,8 @@ func (s *Server) currentAssessment(r *http.Request) (assessment.Assessment, erro
 // assessmentAnswers loads the route's assessment and all its answers, within the current organisation.
 // One round trip for both.
 func (s *Server) assessmentAnswers(r *http.Request) (assessment.Assessment, map[string]assessment.Answer, error) {
-	v, err := s.st.AssessmentWithAnswers(r.Context(), currentMembership(r).Organisation.ID, chi.URLParam(r, "a"))
+	m := currentMembership(r)
+	v, err := s.st.AssessmentWith(r.Context(), m.Organisation.ID, chi.URLParam(r, "a"), m.User.ID, postgres.Reads{Answers: true})
 	notePageVersion(r, v.Assessment)
 	return v.Assessment, v.Answers, err
 }
@@ -218,6 +219,10 @@ func workflowError(err error) error {
 	return err
 }
 
+// overviewReads is what the task list reads with its assessment: where the user left off (its
+// "continue" link) and the assessment's events.
+var overviewReads = postgres.Reads{Position: true, Events: true}
+
 // showAssessment is the task list of an assessment.
 func (s *Server) showAssessment(w http.ResponseWriter, r *http.Request) error {
 	return s.renderOverview(w, r, http.StatusOK, components.NewForm())
@@ -225,16 +230,12 @@ func (s *Server) showAssessment(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) renderOverview(w http.ResponseWriter, r *http.Request, status int, f *components.Form) error {
 	m := currentMembership(r)
-	av, err := s.st.AssessmentWith(r.Context(), m.Organisation.ID, chi.URLParam(r, "a"), postgres.WithPosition(m.User.ID))
+	av, err := s.pageAssessment(r, overviewReads)
 	if err != nil {
 		return err
 	}
-	a, pos := av.Assessment, av.Position
+	a, pos, events := av.Assessment, av.Position, av.Events
 	notePageVersion(r, a)
-	events, err := s.st.Events(r.Context(), m.Organisation.ID, a.ID)
-	if err != nil {
-		return err
-	}
 	qn, err := s.questionnaireFor(a)
 	if err != nil {
 		return err

@@ -50,6 +50,9 @@ func (s *Server) route(r chi.Router, method, pattern string, rule access, h hand
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if cfg.page != nil {
+		s.pageReads[pageReadsKey(method, pattern)] = *cfg.page
+	}
 	r.Method(method, pattern, s.handle(s.readInput(cfg, s.authorise(rule, h))))
 }
 

@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
+
+	"aigrid/internal/postgres"
 )
 
 // Request body limits. A step form is a few kilobytes; the step limit leaves room for long
@@ -28,10 +30,17 @@ var (
 // routeOption adjusts how a route reads its input.
 type routeOption func(*routeConfig)
 
-type routeConfig struct{ bodyLimit int64 }
+type routeConfig struct {
+	bodyLimit int64
+	page      *postgres.Reads // the route's assessment, read with the session (readsPage)
+}
 
 // maxBody sets a route's request body limit.
 func maxBody(n int64) routeOption { return func(c *routeConfig) { c.bodyLimit = n } }
+
+// readsPage says that the route's handler reads its assessment ({a} of {org}) with reads
+// (through pageAssessment): those reads then travel with the session's query, in its round trip.
+func readsPage(reads postgres.Reads) routeOption { return func(c *routeConfig) { c.page = &reads } }
 
 type badFieldsKey struct{}
 

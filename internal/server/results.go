@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"aigrid/internal/account"
 	"aigrid/internal/assessment"
 	"aigrid/internal/postgres"
@@ -14,12 +12,15 @@ import (
 	"aigrid/web/pages"
 )
 
+// resultsReads is what the results page reads with its assessment.
+var resultsReads = postgres.Reads{Actions: true, ApprovedReport: true}
+
 // showResults scores an assessment on the fly (answers are stored, scores are computed), explains
 // the scores and lists recommendations; ticking recommendations (a GET form, no state change)
 // shows the projected scores.
 func (s *Server) showResults(w http.ResponseWriter, r *http.Request) error {
 	m := currentMembership(r)
-	av, err := s.st.AssessmentWith(r.Context(), m.Organisation.ID, chi.URLParam(r, "a"), postgres.WithActions, postgres.WithApprovedReport)
+	av, err := s.pageAssessment(r, resultsReads)
 	if err != nil {
 		return err
 	}

@@ -35,8 +35,9 @@ type Server struct {
 	// formActionExtra widens the CSP's form-action to the single sign-on provider's origin: a
 	// form's redirect to the provider (sign-in button, sign-out) is checked against it too
 	formActionExtra string
-	rules           map[string]access // "METHOD /pattern" → authorisation rule
-	router          chi.Routes        // for tests that walk every route
+	rules           map[string]access         // "METHOD /pattern" → authorisation rule
+	pageReads       map[string]postgres.Reads // "METHOD /pattern" → the reads of its assessment sent with the session (readsPage)
+	router          chi.Routes                // for tests that walk every route
 	mux             http.Handler
 	metrics         *metrics // nil when AIGRID_METRICS_ADDR is unset
 }
@@ -55,7 +56,7 @@ type Options struct {
 
 // New builds the server and its routes.
 func New(o Options) *Server {
-	s := &Server{cfg: o.Config, log: o.Logger, st: o.Store, catalog: o.Catalog, rules: map[string]access{}, scores: newScoreCache()}
+	s := &Server{cfg: o.Config, log: o.Logger, st: o.Store, catalog: o.Catalog, rules: map[string]access{}, pageReads: map[string]postgres.Reads{}, scores: newScoreCache()}
 	if s.catalog == nil && o.Questionnaire != nil {
 		c, err := questionnaire.NewCatalog(o.Questionnaire)
 		if err != nil {

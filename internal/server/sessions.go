@@ -93,7 +93,8 @@ func (ss *sessionStore) New(r *http.Request, name string) (*sessions.Session, er
 		return s, nil
 	}
 	org := chi.URLParam(r, "org")
-	row, err := ss.st.LoadSession(r.Context(), postgres.TokenHash(id), SessionIdle, org)
+	page, _ := r.Context().Value(pageReadKey{}).(*postgres.PageRead)
+	row, err := ss.st.LoadSession(r.Context(), postgres.TokenHash(id), SessionIdle, org, page)
 	if errors.Is(err, postgres.ErrNotFound) {
 		return s, nil
 	}
@@ -232,6 +233,11 @@ func currentUser(r *http.Request) *account.User {
 // session's idle timer running.
 func (s *Server) loadSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rc := chi.RouteContext(r.Context()); rc != nil {
+			if reads, ok := s.pageReads[pageReadsKey(r.Method, rc.RoutePattern())]; ok {
+				r = r.WithContext(context.WithValue(r.Context(), pageReadKey{}, &postgres.PageRead{ID: chi.URLParam(r, "a"), Reads: reads}))
+			}
+		}
 		sess, err := s.sessions.Get(r, sessionCookie)
 		if err != nil {
 			s.serverError(w, r, err)
@@ -253,6 +259,29 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey{}, a)))
 	})
+}
+
+// pageReadsKey names a route in Server.pageReads. chi gives a matched route's pattern without
+// its trailing slash.
+func pageReadsKey(method, pattern string) string {
+	return method + " " + strings.TrimSuffix(pattern, "/")
+}
+
+// pageReadKey holds the request's *postgres.PageRead: its assessment, read with the session.
+type pageReadKey struct{}
+
+// pageAssessment reads the route's assessment ({a} of {org}, the member's organisation) with
+// reads. The route declares them (readsPage), so they were sent with the session's query and
+// cost no round trip of their own; otherwise, or when that read found nothing (a site
+// administrator is not a member), they are read now.
+func (s *Server) pageAssessment(r *http.Request, reads postgres.Reads) (postgres.AssessmentView, error) {
+	m := currentMembership(r)
+	id := chi.URLParam(r, "a")
+	if pr, _ := r.Context().Value(pageReadKey{}).(*postgres.PageRead); pr != nil && pr.Found && pr.Reads == reads && pr.ID == id &&
+		pr.View.Assessment.OrganisationID == m.Organisation.ID {
+		return pr.View, nil
+	}
+	return s.st.AssessmentWith(r.Context(), m.Organisation.ID, id, m.User.ID, reads)
 }
 
 // flashCookie carries a one-time notification (a message key) to the next page. A cookie rather

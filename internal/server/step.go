@@ -31,14 +31,16 @@ type stepContext struct {
 	ov       assessment.Overview
 }
 
+// stepReads is what a step page reads with its assessment: where the user left off.
+var stepReads = postgres.Reads{Position: true}
+
 // loadStep reads the assessment and where the user left off in one round trip; its answers,
 // which questions apply and the progress come from the state of the assessment's revision
 // (derived.go), read only when this instance does not know it yet.
 func (s *Server) loadStep(r *http.Request) (stepContext, error) {
-	m := currentMembership(r)
 	var sc stepContext
 	sectionID := chi.URLParam(r, "section")
-	v, err := s.st.AssessmentWith(r.Context(), m.Organisation.ID, chi.URLParam(r, "a"), postgres.WithPosition(m.User.ID))
+	v, err := s.pageAssessment(r, stepReads)
 	if err != nil {
 		return sc, err
 	}
