@@ -26,9 +26,15 @@ import (
 // derivedCacheSize of them (about 60 KB each with 222 short answers and the scores), and at most
 // derivedCacheBytes of answers' text in all (comments and justifications may be long: a state of
 // 222 answers written in full would be megabytes).
+//
+// The HTML of the parts of pages that show nothing but one state (the results page's scores and
+// recommendations: pages.ResultsView.Kept) is kept with it, at most derivedHTMLBytes for all the
+// states kept, and released with the state: the first view of a revision renders them, the next
+// views of the same revision write them.
 const (
 	derivedCacheSize  = 512
 	derivedCacheBytes = 48 << 20
+	derivedHTMLBytes  = 16 << 20
 )
 
 // stateCache holds the newest state known of each assessment, within its bounds (an arbitrary
@@ -38,6 +44,8 @@ type stateCache struct {
 	m             map[string]*derived
 	bytes         int
 	max, maxBytes int
+
+	html htmlBudget // the HTML kept with the states
 }
 
 func (c *stateCache) get(id string) (*derived, bool) {
@@ -55,10 +63,11 @@ func (c *stateCache) keep(d *derived) {
 		c.m = map[string]*derived{}
 	}
 	if old, ok := c.m[d.id]; ok {
-		if old.qn == d.qn && old.rev > d.rev {
+		if old == d || (old.qn == d.qn && old.rev > d.rev) {
 			return
 		}
 		c.bytes -= old.size
+		old.html.release()
 		delete(c.m, d.id)
 	}
 	for id, old := range c.m { // map iteration starts at a random entry
@@ -66,12 +75,83 @@ func (c *stateCache) keep(d *derived) {
 			break
 		}
 		c.bytes -= old.size
+		old.html.release()
 		delete(c.m, id)
 	}
 	if d.size > c.maxBytes {
 		return // larger than the whole budget: not kept
 	}
 	c.m[d.id], c.bytes = d, c.bytes+d.size
+	d.html.start(&c.html)
+}
+
+// htmlBudget counts the bytes of HTML kept with all the states of a cache.
+type htmlBudget struct {
+	mu         sync.Mutex
+	bytes, max int
+}
+
+func (b *htmlBudget) take(n int) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.bytes+n > b.max {
+		return false
+	}
+	b.bytes += n
+	return true
+}
+
+func (b *htmlBudget) give(n int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.bytes -= n
+}
+
+// htmlMemo is the HTML kept with one state (a pages.Memoizer). It keeps only while its state is
+// in the cache, within the cache's budget: a state that was never kept, or that left the cache
+// while a page still renders it, keeps nothing.
+type htmlMemo struct {
+	mu     sync.Mutex
+	m      map[any]string
+	bytes  int
+	budget *htmlBudget // nil: not kept (not in the cache)
+}
+
+func (h *htmlMemo) Memo(key any) (any, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	v, ok := h.m[key]
+	return v, ok
+}
+
+func (h *htmlMemo) SetMemo(key, v any) {
+	html, _ := v.(string)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.m[key]; ok || h.budget == nil || !h.budget.take(len(html)) {
+		return
+	}
+	if h.m == nil {
+		h.m = map[any]string{}
+	}
+	h.m[key], h.bytes = html, h.bytes+len(html)
+}
+
+// start lets the memo keep, within b (its state entered the cache).
+func (h *htmlMemo) start(b *htmlBudget) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.budget = b
+}
+
+// release forgets what the memo kept and gives its bytes back (its state left the cache).
+func (h *htmlMemo) release() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.budget != nil {
+		h.budget.give(h.bytes)
+	}
+	h.m, h.bytes, h.budget = nil, 0, nil
 }
 
 func (c *stateCache) len() int {
@@ -103,6 +183,8 @@ type derived struct {
 	mu        sync.Mutex // the screenings, as of screenDay
 	screenDay time.Time
 	screen    screening.Result
+
+	html htmlMemo // the HTML of parts of pages that show only this state
 }
 
 // screened returns the screenings of d's state as of the day of now (they depend on the date:

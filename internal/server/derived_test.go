@@ -106,3 +106,50 @@ func TestStatesKeptWithinBounds(t *testing.T) {
 		t.Fatalf("bytes counted %d, held %d", c.bytes, total)
 	}
 }
+
+// The HTML kept with the states stays within its budget, is kept only by states in the cache,
+// and is given back when a state leaves it (replaced by a newer revision, or evicted).
+func TestHTMLKeptWithinBudget(t *testing.T) {
+	qn := mustCatalog(t).Latest()
+	c := &stateCache{max: 2, maxBytes: 100_000, html: htmlBudget{max: 100}}
+	state := func(id string, rev int64) *derived {
+		return newDerived(qn, id, "org", rev, questionnaire.Profile{}, map[string]assessment.Answer{})
+	}
+	html := func(n int) string { return strings.Repeat("<", n) }
+	has := func(d *derived, key string) bool { _, ok := d.html.Memo(key); return ok }
+
+	loose := state("loose", 1) // never kept: keeps nothing
+	loose.html.SetMemo("scores", html(10))
+	if has(loose, "scores") || c.html.bytes != 0 {
+		t.Fatal("a state outside the cache kept HTML")
+	}
+	a, b := state("a", 1), state("b", 1)
+	c.keep(a)
+	c.keep(b)
+	a.html.SetMemo("scores", html(60))
+	b.html.SetMemo("scores", html(60)) // over the budget: declined
+	if !has(a, "scores") || has(b, "scores") || c.html.bytes != 60 {
+		t.Fatalf("budget 100: a kept %v, b kept %v, %d bytes counted", has(a, "scores"), has(b, "scores"), c.html.bytes)
+	}
+	a.html.SetMemo("scores", html(30)) // kept once: not replaced
+	if v, _ := a.html.Memo("scores"); v != html(60) || c.html.bytes != 60 {
+		t.Fatalf("a second render replaced the first: %d bytes counted", c.html.bytes)
+	}
+	c.keep(state("a", 2)) // a newer revision: a's HTML is given back
+	if has(a, "scores") || c.html.bytes != 0 {
+		t.Fatalf("the replaced state still holds its HTML (%d bytes counted)", c.html.bytes)
+	}
+	a.html.SetMemo("recommendations", html(10)) // a page still rendering the old state
+	if has(a, "recommendations") || c.html.bytes != 0 {
+		t.Fatal("a state that left the cache kept HTML")
+	}
+	b.html.SetMemo("scores", html(60))
+	c.keep(state("c", 1)) // full (2 states): one is evicted, and gives its HTML back
+	held := 0
+	for _, d := range c.m {
+		held += d.html.bytes
+	}
+	if held != c.html.bytes || c.html.bytes > c.html.max {
+		t.Fatalf("HTML counted %d bytes, held %d, budget %d", c.html.bytes, held, c.html.max)
+	}
+}

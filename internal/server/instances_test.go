@@ -205,3 +205,69 @@ func TestScoresCachedAcrossInstances(t *testing.T) {
 		t.Fatalf("keys: %v %v %v %v", k1, k2, k3, k4)
 	}
 }
+
+// The results page keeps the HTML of its scores and recommendations with the state of the
+// revision it shows (pages.ResultsView.Kept). Whatever was kept before, each member sees what a
+// fresh instance renders for them: their role (an editor's "add to the plan" links), their
+// language, the revision after a save, and the projection when recommendations are ticked.
+func TestResultsPartsKeptPerRevisionAndMember(t *testing.T) {
+	dbURL := pgtest.NewURL(t)
+	instance := func() *app {
+		p, err := postgres.Open(context.Background(), dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(p.Close)
+		return newAppOn(t, p)
+	}
+	a := instance()
+	tm := newTeamOn(a)
+	id := tm.create(tm.editor, "Chatbot", fullProfile)
+	tm.step(tm.editor, id, "1.1", url.Values{"a.q1.1.3": {"not_in_place"}, "a.q1.1.4": {"partly"}}, "save")
+	tm.editor.get("/orgs") // shows (and so clears) the "saved" notice
+	results := tm.path("/a/" + id + "/results")
+	main := func(c *client, path string) string {
+		t.Helper()
+		resp, body := c.get(path)
+		wantStatus(t, resp, body, 200)
+		i, j := strings.Index(body, "<main"), strings.Index(body, "</main>")
+		if i < 0 || j < i {
+			t.Fatalf("no main on the page:\n%.2000s", body)
+		}
+		return body[i:j]
+	}
+	addToPlan := `/actions?q=`
+	check := func(when string) {
+		t.Helper()
+		for _, c := range []struct {
+			name    string
+			c       *client
+			canEdit bool
+		}{{"editor", tm.editor, true}, {"viewer", tm.viewer, false}, {"editor again", tm.editor, true}} {
+			got, want := main(c.c, results), main(c.c.on(instance()), results) // a fresh instance: nothing kept
+			if got != want {
+				t.Fatalf("%s, %s: the page differs from a fresh instance's:\n%s\n---\n%s", when, c.name, got, want)
+			}
+			if strings.Contains(got, addToPlan) != c.canEdit {
+				t.Fatalf("%s, %s: add-to-plan links shown: %v", when, c.name, !c.canEdit)
+			}
+		}
+	}
+	check("first views")
+	if d := a.s.latest(tm.org.ID, id); d == nil || len(d.html.m) != 4 { // scores and recommendations, for an editor and a viewer
+		t.Fatalf("HTML kept with the state: %+v", d)
+	}
+	tm.editor.post("/language", url.Values{"lang": {"fr"}, "next": {"/orgs"}})
+	tm.viewer.post("/language", url.Values{"lang": {"fr"}, "next": {"/orgs"}})
+	check("in French")
+	tm.step(tm.editor, id, "1.1", url.Values{"r.q1.1.3": {"1"}, "a.q1.1.3": {"in_place"}}, "save")
+	tm.editor.get("/orgs")
+	check("after a save")
+	ticked := results + "?adopt=q1.1.4"
+	if got, want := main(tm.editor, ticked), main(tm.editor.on(instance()), ticked); got != want || !strings.Contains(got, `data-testid="projected-overall"`) {
+		t.Fatalf("with a recommendation ticked: same as a fresh instance %v, projection shown %v", got == want, strings.Contains(got, "projected-overall"))
+	}
+	if got := main(tm.editor, results); strings.Contains(got, `projected-overall`) {
+		t.Fatal("the projection was kept and shown without anything ticked")
+	}
+}

@@ -47,6 +47,7 @@ func (s *Server) showResults(w http.ResponseWriter, r *http.Request) error {
 		v.Approved = &frozen
 	}
 	v.CanEdit = m.Role.Can(account.PermEdit)
+	v.Kept = &d.html // the scores and recommendations of this revision, rendered once
 	if adopt := r.URL.Query()["adopt"]; len(adopt) > 0 {
 		for _, id := range adopt {
 			v.Adopted[id] = true

@@ -70,7 +70,7 @@ type scoreCache struct {
 
 func newScoreCache() *scoreCache {
 	return &scoreCache{reports: boundedCache[scoreKey, scoring.Report]{max: scoreCacheSize},
-		derived: &stateCache{max: derivedCacheSize, maxBytes: derivedCacheBytes}}
+		derived: &stateCache{max: derivedCacheSize, maxBytes: derivedCacheBytes, html: htmlBudget{max: derivedHTMLBytes}}}
 }
 
 var scoreSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}

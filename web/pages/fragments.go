@@ -19,13 +19,15 @@ import (
 // writes only what depends on the assessment. Each is a template like any other; this only
 // keeps its output.
 
-type memoizer interface {
+// Memoizer keeps values under keys; a questionnaire, a question, or the state of an assessment
+// (ResultsView.Kept). SetMemo may decline to keep (a budget): Memo then finds nothing.
+type Memoizer interface {
 	Memo(key any) (any, bool)
 	SetMemo(key, v any)
 }
 
 // kept renders c once and keeps its HTML in m under key: later renders write what was kept.
-func kept(m memoizer, key any, c templ.Component) templ.Component {
+func kept(m Memoizer, key any, c templ.Component) templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 		if html, ok := m.Memo(key); ok {
 			_, err := io.WriteString(w, html.(string))
@@ -62,6 +64,25 @@ func radarFrame(g *components.Globals, qn *questionnaire.Questionnaire, r scorin
 		ids.WriteByte(' ')
 	}
 	return kept(qn, radarKey{g.Lang, ids.String()}, radarFrameHTML(g, qn, r))
+}
+
+type resultsKey struct {
+	name    string
+	lang    i18n.Lang
+	org     string // the organisation's path, in the links
+	canEdit bool
+}
+
+// resultsKept is c, a part of the results page that shows only the state scored (its scores and
+// recommendations, the assessment's ID and questionnaire), kept with that state under the
+// language, the organisation's path and whether the member may edit: the first view of a
+// revision renders it, the next ones write it. Not while recommendations are ticked: the
+// projection shows in it.
+func resultsKept(g *components.Globals, v ResultsView, name string, c templ.Component) templ.Component {
+	if v.Kept == nil || v.Projected != nil || len(v.Adopted) > 0 {
+		return c
+	}
+	return kept(v.Kept, resultsKey{name, g.Lang, g.OrgPath(""), v.CanEdit}, c)
 }
 
 type partKey struct {
