@@ -210,13 +210,19 @@ func newDerived(qn *questionnaire.Questionnaire, id, org string, rev int64, prof
 func sizeOf(answers map[string]assessment.Answer) int {
 	n := 0
 	for _, a := range answers {
-		n += 256 + len(a.Comment) + len(a.Justification) + len(a.UpdatedByName)
-		for _, v := range a.Values {
-			n += len(v)
-		}
-		for _, e := range a.Evidence {
-			n += len(e.Title) + len(e.Link)
-		}
+		n += answerSize(a)
+	}
+	return n
+}
+
+// answerSize is one answer's share of sizeOf.
+func answerSize(a assessment.Answer) int {
+	n := 256 + len(a.Comment) + len(a.Justification) + len(a.UpdatedByName)
+	for _, v := range a.Values {
+		n += len(v)
+	}
+	for _, e := range a.Evidence {
+		n += len(e.Title) + len(e.Link)
 	}
 	return n
 }
@@ -278,6 +284,7 @@ func (s *Server) after(d *derived, prior, rev int64, edits []assessment.Answer, 
 		return d // nothing was written
 	}
 	answers, values := maps.Clone(d.answers), maps.Clone(d.values)
+	size := d.size
 	sameVisibility := true
 	var changed []string
 	now := time.Now()
@@ -289,6 +296,10 @@ func (s *Server) after(d *derived, prior, rev int64, edits []assessment.Answer, 
 			continue // an unchanged answer was not rewritten
 		}
 		a.UpdatedByName, a.UpdatedAt = by, now
+		if cur, ok := answers[a.QuestionID]; ok {
+			size -= answerSize(cur)
+		}
+		size += answerSize(a)
 		answers[a.QuestionID] = a
 		if len(a.Values) > 0 {
 			values[a.QuestionID] = a.Values
@@ -298,7 +309,7 @@ func (s *Server) after(d *derived, prior, rev int64, edits []assessment.Answer, 
 		sameVisibility = sameVisibility && !d.qn.InConditions(a.QuestionID)
 		changed = append(changed, a.QuestionID)
 	}
-	next := &derived{qn: d.qn, id: d.id, org: d.org, rev: rev, profile: d.profile, answers: answers, values: values, size: sizeOf(answers)}
+	next := &derived{qn: d.qn, id: d.id, org: d.org, rev: rev, profile: d.profile, answers: answers, values: values, size: size}
 	if sameVisibility {
 		// No condition reads what changed: the same questions apply, and the progress moves by
 		// the questions answered or cleared.

@@ -31,6 +31,9 @@ func TestAfterIsComputedState(t *testing.T) {
 			if got := next.overview(); !reflect.DeepEqual(got, want) {
 				t.Fatalf("after answering %s with %s: the state differs from the one computed from scratch", q.ID, o.ID)
 			}
+			if next.size != sizeOf(next.answers) {
+				t.Fatalf("after answering %s: size %d, counted from scratch %d", q.ID, next.size, sizeOf(next.answers))
+			}
 			if a := next.answers[q.ID]; a.Revision != 1 || a.UpdatedByName != "Eddie" || !a.Same(edit) || len(base.answers) != 0 {
 				t.Fatalf("after answering %s: the answer kept is %+v (and the state before has %d answers)", q.ID, a, len(base.answers))
 			}
@@ -53,6 +56,9 @@ func TestAfterIsComputedState(t *testing.T) {
 		d := newDerived(qn, "c", "org", 3, profile, answered)
 		next := s.after(d, 3, 4, []assessment.Answer{{QuestionID: q.ID}}, map[string]int{q.ID: 2}, "Eddie")
 		want := assessment.SummariseValues(qn, qn.Visibility(profile, questionnaire.Answers{}), questionnaire.Answers{})
+		if next.size != sizeOf(next.answers) {
+			t.Fatalf("after clearing %s: size %d, counted from scratch %d", q.ID, next.size, sizeOf(next.answers))
+		}
 		if got := next.overview(); !reflect.DeepEqual(got, want) {
 			t.Fatalf("after clearing %s: the state differs from the one computed from scratch: %+v, want %+v", q.ID, got.Total, want.Total)
 		}
