@@ -560,29 +560,22 @@ func (s *Store) SaveStep(ctx context.Context, orgID, id, userID string, question
 	return SaveResult{Revisions: revisions, Prior: prior, Revision: rev}, nil
 }
 
-// SaveIfAt writes edits in one statement (one round trip, one transaction) if the assessment is
-// still at revision known and editable: the caller checked the edits against the answers as of
+// SaveIfAt writes edits in one statement (one round trip, one transaction, shared with the saves
+// of other requests that arrive meanwhile: savebatch.go) if the assessment is still at revision
+// known and editable: the caller checked the edits against the answers as of
 // that revision (olds: the current answers, by question), so no answer is read again; unchanged
 // answers are not rewritten. It returns ok false, having written nothing, when the assessment
 // moved (someone saved, or changed its status), is not orgID's, or nothing changed: then the
 // caller saves with SaveStep.
 func (s *Store) SaveIfAt(ctx context.Context, orgID, id, userID string, known int64, edits []assessment.Answer,
 	olds map[string]assessment.Answer) (res SaveResult, ok bool, err error) {
-	type row struct {
-		QuestionID    string                `json:"question_id"`
-		Value         []string              `json:"value"`
-		Comment       string                `json:"comment"`
-		Justification string                `json:"justification"`
-		Evidence      []assessment.Evidence `json:"evidence"`
-		Old           *assessment.Answer    `json:"old"`
-		New           assessment.Answer     `json:"new"`
-	}
-	rows := make([]row, 0, len(edits))
+	f := &fastSave{orgID: orgID, id: id, userID: userID, known: known, done: make(chan fastDone, 1)}
 	for _, a := range edits {
 		if olds[a.QuestionID].Same(a) {
 			continue // unchanged: not rewritten (as SaveStep)
 		}
-		x := row{QuestionID: a.QuestionID, Value: a.Values, Comment: a.Comment, Justification: a.Justification, Evidence: a.Evidence, New: a}
+		x := fastRow{AssessmentID: id, QuestionID: a.QuestionID, Value: a.Values, Comment: a.Comment, Justification: a.Justification,
+			Evidence: a.Evidence, New: a}
 		if x.Value == nil {
 			x.Value = []string{}
 		}
@@ -593,52 +586,12 @@ func (s *Store) SaveIfAt(ctx context.Context, orgID, id, userID string, known in
 		if old, ok := olds[a.QuestionID]; ok {
 			x.Old = &old
 		}
-		rows = append(rows, x)
+		f.rows = append(f.rows, x)
 	}
-	if len(rows) == 0 {
+	if len(f.rows) == 0 || !isUUID(id) || !isUUID(orgID) || !isUUID(userID) {
 		return SaveResult{}, false, nil
 	}
-	batch, err := json.Marshal(rows)
-	if err != nil {
-		return SaveResult{}, false, wrap("save answers", err)
-	}
-	res = SaveResult{Revisions: map[string]int{}, Prior: known}
-	qrows, err := s.db.Query(ctx, `WITH a AS (
-			UPDATE assessments SET updated_at = now(), updated_by = $3, revision = revision + 1
-			WHERE id = $1 AND organisation_id = $2 AND revision = $4 AND archived_at IS NULL AND status IN ('draft', 'returned')
-			RETURNING revision
-		), e AS (
-			SELECT * FROM jsonb_to_recordset($5::jsonb)
-				AS e(question_id text, value text[], comment text, justification text, evidence jsonb, old jsonb, new jsonb)
-			WHERE EXISTS (SELECT FROM a)
-		), up AS (
-			INSERT INTO answers (assessment_id, question_id, value, comment, justification, evidence, revision, updated_by)
-			SELECT $1, question_id, value, comment, justification, evidence, 1, $3 FROM e
-			ON CONFLICT (assessment_id, question_id) DO UPDATE SET value = excluded.value, comment = excluded.comment,
-				justification = excluded.justification, evidence = excluded.evidence, revision = answers.revision + 1,
-				updated_by = excluded.updated_by, updated_at = now()
-			RETURNING question_id, revision
-		), h AS (
-			INSERT INTO answer_history (assessment_id, question_id, old_answer, new_answer, changed_by)
-			SELECT $1, question_id, nullif(old, 'null'), new, $3 FROM e
-		)
-		SELECT a.revision, up.question_id, up.revision FROM a CROSS JOIN up`, id, orgID, userID, known, batch)
-	if err != nil {
-		return SaveResult{}, false, wrap("save answers", err)
-	}
-	defer qrows.Close()
-	for qrows.Next() {
-		var q string
-		var r int
-		if err := qrows.Scan(&res.Revision, &q, &r); err != nil {
-			return SaveResult{}, false, wrap("save answers", err)
-		}
-		res.Revisions[q] = r
-	}
-	if err := qrows.Err(); err != nil {
-		return SaveResult{}, false, wrap("save answers", err)
-	}
-	return res, len(res.Revisions) > 0, nil
+	return s.saveBatched(ctx, f) // with the saves of other requests: one statement, one commit
 }
 
 // SaveAnswers is SaveStep with the edits known beforehand (imports, tests, the action plan).

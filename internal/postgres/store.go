@@ -20,7 +20,8 @@ var ErrInvalidText = errors.New("invalid text")
 // Store is aigrid's storage. Every method on organisation data takes the organisation's ID and
 // filters by it: an object of another organisation is ErrNotFound, never revealed.
 type Store struct {
-	db *pgxpool.Pool
+	db    *pgxpool.Pool
+	saves saveBatcher // the one-statement saves waiting for their batch (savebatch.go)
 }
 
 // NewStore returns a Store over pool.
