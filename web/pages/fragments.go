@@ -43,6 +43,55 @@ func kept(m Memoizer, key any, c templ.Component) templ.Component {
 	})
 }
 
+// hole stands for the one value of a part kept around it (keptAround): a character of Unicode's
+// private use area, which escaping leaves as it is.
+const hole = "\uE000"
+
+// keptAround is c(value), kept in m under key as the HTML around value: c(hole) is rendered
+// once and split at the hole, and later renders write the part before it, value escaped as the
+// template escapes text, and the part after. For parts that show one text of the assessment (a
+// comment): the rest of the part is written as it was kept.
+func keptAround(m Memoizer, key any, c func(text string) templ.Component, value string) templ.Component {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		kept, ok := m.Memo(key)
+		if !ok {
+			var b strings.Builder
+			if err := c(hole).Render(ctx, &b); err != nil {
+				return err
+			}
+			before, after, one := strings.Cut(b.String(), hole)
+			if !one || strings.Contains(after, hole) {
+				return c(value).Render(ctx, w) // not exactly one place for the value: not kept
+			}
+			kept = [2]string{before, after}
+			m.SetMemo(key, kept)
+		}
+		around := kept.([2]string)
+		if _, err := io.WriteString(w, around[0]); err != nil {
+			return err
+		}
+		if _, err := io.WriteString(w, templ.EscapeString(value)); err != nil {
+			return err
+		}
+		_, err := io.WriteString(w, around[1])
+		return err
+	})
+}
+
+// commentExtras is extras for an answer with a comment and no evidence, kept around the comment.
+func commentExtras(g *components.Globals, q *questionnaire.Question, comment string) templ.Component {
+	return keptAround(q, partKey{"extras+comment", g.Lang}, func(text string) templ.Component {
+		return extras(g, q, assessment.Answer{Comment: text})
+	}, comment)
+}
+
+// justificationOf is justification kept around the text.
+func justificationOf(g *components.Globals, q *questionnaire.Question, text string) templ.Component {
+	return keptAround(q, partKey{"justification+text", g.Lang}, func(text string) templ.Component {
+		return justification(g, q, text)
+	}, text)
+}
+
 type headKey struct{ lang i18n.Lang }
 
 // questionHead is questionHeadHTML, rendered once per question and language.
