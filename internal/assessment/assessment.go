@@ -7,8 +7,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -160,20 +160,33 @@ func (a Answer) Same(b Answer) bool {
 // when). A step page carries the digest of each answer as shown, so that saving can tell the
 // questions this user changed from those they left as they found them.
 func (a Answer) Digest() string {
-	h := sha256.New()
-	field := func(s string) { fmt.Fprintf(h, "%d:%s;", len(s), s) }
-	fmt.Fprintf(h, "v%d;", len(a.Values))
+	// what is hashed: "v<n>;" then "<len>:<value>;" for each value, the comment and the
+	// justification, then "e<n>;" and each evidence's title and link likewise
+	var buf [512]byte
+	b := buf[:0]
+	field := func(s string) {
+		b = strconv.AppendInt(b, int64(len(s)), 10)
+		b = append(b, ':')
+		b = append(b, s...)
+		b = append(b, ';')
+	}
+	b = append(b, 'v')
+	b = strconv.AppendInt(b, int64(len(a.Values)), 10)
+	b = append(b, ';')
 	for _, v := range a.Values {
 		field(v)
 	}
 	field(a.Comment)
 	field(a.Justification)
-	fmt.Fprintf(h, "e%d;", len(a.Evidence))
+	b = append(b, 'e')
+	b = strconv.AppendInt(b, int64(len(a.Evidence)), 10)
+	b = append(b, ';')
 	for _, e := range a.Evidence {
 		field(e.Title)
 		field(e.Link)
 	}
-	return hex.EncodeToString(h.Sum(nil)[:12])
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:12])
 }
 
 // Answered reports whether the question has a value.

@@ -136,7 +136,7 @@ func (s *Store) writeBatch(batch []*fastSave) {
 		qrows, err := s.db.Query(ctx, `WITH b AS (
 				SELECT * FROM jsonb_to_recordset($1::jsonb) AS b(assessment_id uuid, organisation_id uuid, user_id uuid, known bigint)
 			), a AS (
-				UPDATE assessments x SET updated_at = now(), updated_by = b.user_id, revision = x.revision + 1
+				UPDATE assessments x SET updated_at = now(), updated_by = b.user_id, revision = revision + 1
 				FROM b WHERE x.id = b.assessment_id AND x.organisation_id = b.organisation_id AND x.revision = b.known
 					AND x.archived_at IS NULL AND x.status IN ('draft', 'returned')
 				RETURNING x.id, x.revision, b.user_id

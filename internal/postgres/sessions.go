@@ -49,9 +49,13 @@ func (s *Store) LoadSession(ctx context.Context, idHash []byte, idle time.Durati
 	if isUUID(orgID) {
 		org = &orgID
 	}
-	const q = `SELECT s.user_id::text, s.data, s.created_at, s.last_seen_at, s.expires_at,
-			u.id, u.email, u.name, u.site_admin, u.lang, u.created_at, u.password_changed_at, u.totp_enabled_at IS NOT NULL,
-			o.id, o.name, o.created_at, m.role, m.created_at, o.require_two_factor, o.sso_required
+	// every column is NOT NULL (the user and the membership say whether they were found): rows
+	// scan straight into their fields, with no pointer to allocate and follow per column
+	const q = `SELECT coalesce(s.user_id::text, ''), s.data, s.created_at, s.last_seen_at, s.expires_at,
+			u.id IS NOT NULL, coalesce(u.id::text, ''), coalesce(u.email, ''), coalesce(u.name, ''), coalesce(u.site_admin, false),
+			coalesce(u.lang, ''), coalesce(u.created_at, 'epoch'), coalesce(u.password_changed_at, 'epoch'), u.totp_enabled_at IS NOT NULL,
+			m.role IS NOT NULL, coalesce(o.id::text, ''), coalesce(o.name, ''), coalesce(o.created_at, 'epoch'), coalesce(m.role, ''),
+			coalesce(m.created_at, 'epoch'), coalesce(o.require_two_factor, false), coalesce(o.sso_required, false)
 		FROM sessions s
 		LEFT JOIN users u ON u.id = s.user_id
 		LEFT JOIN memberships m ON m.user_id = s.user_id AND m.organisation_id = $3::uuid
@@ -90,30 +94,19 @@ func (s *Store) LoadSession(ctx context.Context, idHash []byte, idle time.Durati
 // scanSession scans a row of LoadSession's query.
 func scanSession(row pgx.Row) (SessionRow, error) {
 	var r SessionRow
-	var userID *string
-	var u struct {
-		id, email, name, lang *string
-		admin, twoFactor      *bool
-		created, pwChanged    *time.Time
-	}
-	var m struct {
-		orgID, orgName, role   *string
-		orgCreated, created    *time.Time
-		require2FA, requireSSO *bool
-	}
-	err := row.Scan(&userID, &r.Data, &r.CreatedAt, &r.LastSeenAt, &r.ExpiresAt,
-		&u.id, &u.email, &u.name, &u.admin, &u.lang, &u.created, &u.pwChanged, &u.twoFactor,
-		&m.orgID, &m.orgName, &m.orgCreated, &m.role, &m.created, &m.require2FA, &m.requireSSO)
-	if userID != nil {
-		r.UserID = *userID
-	}
-	if err == nil && u.id != nil {
-		r.User = &account.User{ID: *u.id, Email: *u.email, Name: *u.name, SiteAdmin: *u.admin, Lang: *u.lang,
-			CreatedAt: *u.created, PasswordChangedAt: *u.pwChanged, TwoFactor: u.twoFactor != nil && *u.twoFactor}
-		if m.orgID != nil {
-			r.Membership = &account.Membership{Organisation: account.Organisation{ID: *m.orgID, Name: *m.orgName, CreatedAt: *m.orgCreated,
-				RequireTwoFactor: *m.require2FA, RequireSSO: *m.requireSSO},
-				User: *r.User, Role: account.Role(*m.role), CreatedAt: *m.created}
+	var u account.User
+	var m account.Membership
+	var role string
+	var hasUser, hasMembership bool
+	err := row.Scan(&r.UserID, &r.Data, &r.CreatedAt, &r.LastSeenAt, &r.ExpiresAt,
+		&hasUser, &u.ID, &u.Email, &u.Name, &u.SiteAdmin, &u.Lang, &u.CreatedAt, &u.PasswordChangedAt, &u.TwoFactor,
+		&hasMembership, &m.Organisation.ID, &m.Organisation.Name, &m.Organisation.CreatedAt, &role, &m.CreatedAt,
+		&m.Organisation.RequireTwoFactor, &m.Organisation.RequireSSO)
+	if err == nil && hasUser {
+		r.User = &u
+		if hasMembership {
+			m.User, m.Role = u, account.Role(role)
+			r.Membership = &m
 		}
 	}
 	return r, err
