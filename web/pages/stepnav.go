@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/a-h/templ"
 
@@ -22,8 +21,7 @@ func stepNavList(g *components.Globals, v StepView) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
 		labels := navLabelsOf(g, v.Questionnaire)
 		base := templ.EscapeString(v.base(g) + "/s/")
-		var b strings.Builder
-		b.Grow(8192)
+		b := stringWriter{w: w} // straight into the page's buffer
 		b.WriteString("<ol>")
 		for _, sh := range v.Questionnaire.Sheets {
 			p := v.Overview.Sheets[sh.ID]
@@ -53,9 +51,20 @@ func stepNavList(g *components.Globals, v StepView) templ.Component {
 			b.WriteString("</ol></li>")
 		}
 		b.WriteString("</ol>")
-		_, err := io.WriteString(w, b.String())
-		return err
+		return b.err
 	})
+}
+
+// stringWriter writes strings to w, keeping the first error (later writes do nothing).
+type stringWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (s *stringWriter) WriteString(str string) {
+	if s.err == nil {
+		_, s.err = io.WriteString(s.w, str)
+	}
 }
 
 // navLabels are the escaped names of a version's sheets and steps in one language.
