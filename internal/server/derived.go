@@ -167,8 +167,8 @@ type derived struct {
 	id, org string // the assessment and its organisation
 	rev     int64
 	profile questionnaire.Profile
-	answers map[string]assessment.Answer // every answer, hidden questions' included
-	values  questionnaire.Answers        // their values
+	answers answerSet             // every answer, hidden questions' included
+	values  questionnaire.Answers // their values
 
 	size int // bytes, roughly: what the answers hold
 
@@ -201,16 +201,38 @@ func (d *derived) screened(now time.Time) screening.Result {
 }
 
 func newDerived(qn *questionnaire.Questionnaire, id, org string, rev int64, profile questionnaire.Profile, answers map[string]assessment.Answer) *derived {
-	return &derived{qn: qn, id: id, org: org, rev: rev, profile: profile, answers: answers, values: internValues(qn, assessment.Values(answers)),
-		size: sizeOf(answers)}
+	set := answerSetOf(answers)
+	return &derived{qn: qn, id: id, org: org, rev: rev, profile: profile, answers: set, values: internValues(qn, assessment.Values(answers)),
+		size: sizeOf(set)}
+}
+
+// answerSet is the answers of one state by question ID, shared and read only: the state after a
+// save shares with the state before every answer the save did not change (copying the map copies
+// pointers, not answers).
+type answerSet map[string]*assessment.Answer
+
+func answerSetOf(answers map[string]assessment.Answer) answerSet {
+	set := make(answerSet, len(answers))
+	for id, a := range answers {
+		set[id] = &a
+	}
+	return set
+}
+
+// get returns the answer to question id, if any.
+func (s answerSet) get(id string) (assessment.Answer, bool) {
+	if a := s[id]; a != nil {
+		return *a, true
+	}
+	return assessment.Answer{}, false
 }
 
 // sizeOf is about how many bytes answers hold: their text, and a fixed cost per answer for the
 // maps and what is computed from them.
-func sizeOf(answers map[string]assessment.Answer) int {
+func sizeOf(answers answerSet) int {
 	n := 0
 	for _, a := range answers {
-		n += answerSize(a)
+		n += answerSize(*a)
 	}
 	return n
 }
@@ -292,15 +314,15 @@ func (s *Server) after(d *derived, prior, rev int64, edits []assessment.Answer, 
 		if r, ok := revisions[a.QuestionID]; ok {
 			a.Revision = r
 		}
-		if cur, ok := d.answers[a.QuestionID]; ok && cur.Same(a) {
+		if cur, ok := d.answers.get(a.QuestionID); ok && cur.Same(a) {
 			continue // an unchanged answer was not rewritten
 		}
 		a.UpdatedByName, a.UpdatedAt = by, now
-		if cur, ok := answers[a.QuestionID]; ok {
+		if cur, ok := answers.get(a.QuestionID); ok {
 			size -= answerSize(cur)
 		}
 		size += answerSize(a)
-		answers[a.QuestionID] = a
+		answers[a.QuestionID] = &a
 		if len(a.Values) > 0 {
 			values[a.QuestionID] = a.Values
 		} else {

@@ -34,7 +34,7 @@ func TestAfterIsComputedState(t *testing.T) {
 			if next.size != sizeOf(next.answers) {
 				t.Fatalf("after answering %s: size %d, counted from scratch %d", q.ID, next.size, sizeOf(next.answers))
 			}
-			if a := next.answers[q.ID]; a.Revision != 1 || a.UpdatedByName != "Eddie" || !a.Same(edit) || len(base.answers) != 0 {
+			if a, _ := next.answers.get(q.ID); a.Revision != 1 || a.UpdatedByName != "Eddie" || !a.Same(edit) || len(base.answers) != 0 {
 				t.Fatalf("after answering %s: the answer kept is %+v (and the state before has %d answers)", q.ID, a, len(base.answers))
 			}
 			if d, ok := s.scores.derived.get("a"); !ok || d.rev != 8 {

@@ -26,8 +26,8 @@ type stepContext struct {
 	qn       *questionnaire.Questionnaire // the assessment's version
 	position string                       // the step the user last visited
 	sec      *questionnaire.Section
-	answers  map[string]assessment.Answer // the current answers (shared: read only)
-	d        *derived                     // the assessment's state: answers, which questions apply, progress
+	answers  answerSet // the current answers (shared: read only)
+	d        *derived  // the assessment's state: answers, which questions apply, progress
 	ov       assessment.Overview
 }
 
@@ -64,7 +64,7 @@ func (s *Server) stepView(r *http.Request, sc stepContext) pages.StepView {
 		Editable: sc.a.Status.Editable() && sc.a.ArchivedAt == nil && currentMembership(r).Role.Can(account.PermEdit)}
 	v.Prev, v.Next = neighbours(sc.qn, sc.ov, sc.sec)
 	for _, q := range sc.ov.VisibleQuestions(sc.sec) {
-		a := sc.answers[q.ID]
+		a, _ := sc.answers.get(q.ID)
 		v.Questions = append(v.Questions, pages.QuestionView{Q: q, Answer: a, Revision: a.Revision, Base: a.Digest()})
 	}
 	return v
@@ -217,7 +217,7 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 	// checked against (the current answers, which questions apply) is what the save changes.
 	res, err := s.st.SaveStep(r.Context(), m.Organisation.ID, chi.URLParam(r, "a"), m.User.ID, s.stepQuestions[sectionID],
 		func(tx postgres.StepSave) ([]postgres.Edit, error) {
-			sc = stepContext{a: tx.Assessment, answers: tx.Current}
+			sc = stepContext{a: tx.Assessment, answers: answerSetOf(tx.Current)}
 			notePageVersion(r, sc.a)
 			var err error
 			if sc.qn, err = s.questionnaireFor(sc.a); err != nil {
@@ -321,7 +321,7 @@ func (s *Server) saveFast(w http.ResponseWriter, r *http.Request, sectionID stri
 	edits := s.checkStep(r, &v, sc, visible, invalid)
 	written := make([]assessment.Answer, 0, len(edits))
 	for _, e := range edits {
-		cur, exists := d.answers[e.Answer.QuestionID]
+		cur, exists := d.answers.get(e.Answer.QuestionID)
 		switch {
 		case cur.Same(e.Answer):
 			continue
@@ -333,7 +333,13 @@ func (s *Server) saveFast(w http.ResponseWriter, r *http.Request, sectionID stri
 	if len(invalid) > 0 || len(written) == 0 {
 		return false, nil
 	}
-	res, ok, err := s.st.SaveIfAt(r.Context(), m.Organisation.ID, d.id, m.User.ID, d.rev, written, d.answers)
+	olds := make(map[string]assessment.Answer, len(written)) // what the written answers were
+	for _, a := range written {
+		if cur, ok := d.answers.get(a.QuestionID); ok {
+			olds[a.QuestionID] = cur
+		}
+	}
+	res, ok, err := s.st.SaveIfAt(r.Context(), m.Organisation.ID, d.id, m.User.ID, d.rev, written, olds)
 	if err != nil || !ok {
 		return false, nil // moved, or failed: the transaction decides and reports
 	}
@@ -434,7 +440,7 @@ func (s *Server) checkStep(r *http.Request, v *pages.StepView, sc stepContext, v
 			continue // left as the page showed it: not this user's change, never a conflict
 		}
 		if sub.conflict && sub.choice != "mine" {
-			if cur := sc.answers[qv.Q.ID]; !cur.Same(clean) {
+			if cur, _ := sc.answers.get(qv.Q.ID); !cur.Same(clean) {
 				v.Questions[i].Theirs, v.Questions[i].MineEmpty = &cur, clean.Empty()
 				fail(i, "conflict.choose")
 				continue
