@@ -642,8 +642,7 @@ func median(runs [][]Figure) []Figure {
 			for j, f := range all {
 				v[j] = get(f)
 			}
-			sort.Float64s(v)
-			return v[len(v)/2]
+			return middle(v)
 		}
 		out[i] = Figure{Name: all[0].Name, Clients: all[0].Clients, Seconds: med(func(f Figure) float64 { return f.Seconds }),
 			Requests: int(med(func(f Figure) float64 { return float64(f.Requests) })), PerSec: med(func(f Figure) float64 { return f.PerSec }),
@@ -659,6 +658,16 @@ func median(runs [][]Figure) []Figure {
 // evaluate compares the figures with issue #15's targets. A throughput ratio is taken within each
 // run (a figure over its limit measured minutes apart on a shared machine would compare two
 // different machines), and the median of the runs' ratios is reported.
+// middle is the median of v (sorted in place): the mean of the two middle values when there are
+// an even number of them.
+func middle(v []float64) float64 {
+	sort.Float64s(v)
+	if n := len(v); n%2 == 0 {
+		return (v[n/2-1] + v[n/2]) / 2
+	}
+	return v[len(v)/2]
+}
+
 func evaluate(runs [][]Figure, figs []Figure, rss map[string]float64) ([]Ratio, []Target) {
 	by := map[string]Figure{}
 	for _, f := range figs {
@@ -676,9 +685,7 @@ func evaluate(runs [][]Figure, figs []Figure, rss map[string]float64) ([]Ratio, 
 			}
 		}
 		if len(r.Runs) > 0 {
-			sorted := slices.Clone(r.Runs)
-			sort.Float64s(sorted)
-			r.Ratio = sorted[len(sorted)/2]
+			r.Ratio = round(middle(slices.Clone(r.Runs)))
 		}
 		return r
 	}
