@@ -789,8 +789,10 @@ var en = map[string]string{
 	"audit.api_token.revoke":    "API token revoked",
 	"audit.api.read":            "Read through the API",
 	// perf 2
-	"error.db.title": "The database cannot be reached",
-	"error.db.body":  "The application lost contact with its database for a moment (a restart or maintenance). What you sent may or may not have been recorded: reload the page in a few seconds to see what was saved, then try again if needed.",
+	"error.db.title":      "The database cannot be reached",
+	"error.exports.title": "Other exports are running",
+	"error.exports.body":  "This server is already producing as many bulk exports as it runs at once. Nothing was started. Try again in a minute.",
+	"error.db.body":       "The application lost contact with its database for a moment (a restart or maintenance). What you sent may or may not have been recorded: reload the page in a few seconds to see what was saved, then try again if needed.",
 	// experience 2
 	"step.skip_actions":               "Skip to the save buttons",
 	"assessment.answered_n.one":       "%[2]d of %[1]d question answered",

@@ -789,8 +789,10 @@ var fr = map[string]string{
 	"audit.api_token.revoke":    "Jeton d’API révoqué",
 	"audit.api.read":            "Lecture par l’API",
 	// perf 2
-	"error.db.title": "Base de données injoignable",
-	"error.db.body":  "L’application a perdu le contact avec sa base de données pendant un instant (redémarrage ou maintenance). Ce que vous avez envoyé a pu être enregistré ou non : rechargez la page dans quelques secondes pour voir ce qui a été enregistré, puis recommencez si besoin.",
+	"error.db.title":      "Base de données injoignable",
+	"error.exports.title": "D’autres exports sont en cours",
+	"error.exports.body":  "Ce serveur produit déjà autant d’exports complets qu’il peut en mener à la fois. Rien n’a été lancé. Réessayez dans une minute.",
+	"error.db.body":       "L’application a perdu le contact avec sa base de données pendant un instant (redémarrage ou maintenance). Ce que vous avez envoyé a pu être enregistré ou non : rechargez la page dans quelques secondes pour voir ce qui a été enregistré, puis recommencez si besoin.",
 	// experience 2
 	"step.skip_actions":               "Aller aux boutons d’enregistrement",
 	"assessment.answered_n.one":       "Question avec réponse\u00a0: %[2]d sur %[1]d",

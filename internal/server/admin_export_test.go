@@ -137,3 +137,33 @@ func TestAdminResultsExports(t *testing.T) {
 		t.Errorf("%d audited filtered exports in the organisation's log, want 1: %v", n, log)
 	}
 }
+
+// A few bulk exports stream at once per instance (each holds a connection and tens of megabytes);
+// one more is refused with 429, Retry-After and a page saying to come back, in the user's
+// language, and starts once one has ended.
+func TestBulkExportsLimitedPerInstance(t *testing.T) {
+	tm := newTeam(t)
+	admin, err := tm.a.st.CreateUser(context.Background(), "root@example.org", "Root", passwordHashOnce(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ac := tm.a.signedIn(admin)
+	for range maxBulkExports { // as if that many were streaming
+		tm.a.s.bulkExports <- struct{}{}
+	}
+	resp, body := ac.get("/admin/export.csv")
+	wantStatus(t, resp, body, 429)
+	if resp.Header.Get("Retry-After") != "60" || !strings.Contains(body, "Other exports are running") || strings.Contains(body, "assessment_id") {
+		t.Fatalf("export refused: Retry-After %q\n%.1500s", resp.Header.Get("Retry-After"), body)
+	}
+	ac.post("/language", url.Values{"lang": {"fr"}, "next": {"/admin"}})
+	if _, body := ac.get("/admin/export.jsonl"); !strings.Contains(body, "D’autres exports sont en cours") {
+		t.Fatalf("export refused, in French:\n%.1500s", body)
+	}
+	<-tm.a.s.bulkExports // one ended
+	resp, body = ac.get("/admin/export.csv")
+	wantStatus(t, resp, body, 200)
+	if len(tm.a.s.bulkExports) != maxBulkExports-1 {
+		t.Fatalf("%d exports counted after the export ended, want %d", len(tm.a.s.bulkExports), maxBulkExports-1)
+	}
+}

@@ -54,6 +54,10 @@ func (s *Server) handle(fn handlerFunc) http.HandlerFunc {
 			s.log.WarnContext(r.Context(), "single sign-on unavailable", "err", err, "request_id", requestIDFrom(r.Context()))
 			w.Header().Set("Retry-After", "30")
 			s.render(w, r, http.StatusServiceUnavailable, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusServiceUnavailable}))
+		case errors.Is(err, errExportsBusy):
+			s.log.WarnContext(r.Context(), "bulk export refused: others running", "request_id", requestIDFrom(r.Context()))
+			w.Header().Set("Retry-After", "60")
+			s.render(w, r, http.StatusTooManyRequests, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusTooManyRequests, Reason: "exports"}))
 		case errors.Is(err, account.ErrBusy):
 			w.Header().Set("Retry-After", "5")
 			s.render(w, r, http.StatusServiceUnavailable, pages.Error(s.globals(w, r), pages.ErrorView{Status: http.StatusServiceUnavailable}))

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -208,6 +209,14 @@ func WriteSummaries(ctx context.Context, st *postgres.Store, cat *questionnaire.
 // of looking complete; it is logged.
 func (s *Server) exportAll(format export.SummaryFormat) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		// each export holds a connection and up to about 100 MB while it streams (docs/benchmarks.md):
+		// a few at once per instance, the others told to come back
+		select {
+		case s.bulkExports <- struct{}{}:
+			defer func() { <-s.bulkExports }()
+		default:
+			return errExportsBusy
+		}
 		orgID, name := r.URL.Query().Get("organisation"), "aigrid-results"
 		if r.URL.Query().Has("organisation") {
 			o, err := s.st.Organisation(r.Context(), orgID)
@@ -235,6 +244,12 @@ func (s *Server) exportAll(format export.SummaryFormat) handlerFunc {
 		return nil
 	}
 }
+
+// maxBulkExports is how many bulk exports (exportAll) one instance streams at once.
+const maxBulkExports = 2
+
+// errExportsBusy: maxBulkExports are streaming already.
+var errExportsBusy = errors.New("bulk exports busy")
 
 // SaveImport creates the assessment a checked import file describes in an organisation, as userID
 // ("" for the command line), in one transaction. It returns the new assessment's ID and the owner

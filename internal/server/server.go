@@ -37,6 +37,7 @@ type Server struct {
 	formActionExtra string
 	rules           map[string]access         // "METHOD /pattern" → authorisation rule
 	pageReads       map[string]postgres.Reads // "METHOD /pattern" → the reads of its assessment sent with the session (readsPage)
+	bulkExports     chan struct{}             // one token per bulk export streaming (maxBulkExports)
 	router          chi.Routes                // for tests that walk every route
 	mux             http.Handler
 	metrics         *metrics // nil when AIGRID_METRICS_ADDR is unset
@@ -56,7 +57,8 @@ type Options struct {
 
 // New builds the server and its routes.
 func New(o Options) *Server {
-	s := &Server{cfg: o.Config, log: o.Logger, st: o.Store, catalog: o.Catalog, rules: map[string]access{}, pageReads: map[string]postgres.Reads{}, scores: newScoreCache()}
+	s := &Server{cfg: o.Config, log: o.Logger, st: o.Store, catalog: o.Catalog, rules: map[string]access{}, pageReads: map[string]postgres.Reads{}, scores: newScoreCache(),
+		bulkExports: make(chan struct{}, maxBulkExports)}
 	if s.catalog == nil && o.Questionnaire != nil {
 		c, err := questionnaire.NewCatalog(o.Questionnaire)
 		if err != nil {

@@ -16,7 +16,7 @@ import (
 // ErrorView is the one error page, for every status.
 type ErrorView struct {
 	Status int
-	Reason string // a more precise cause with its own text: "db" (the database could not be reached)
+	Reason string // a more precise cause with its own text: "db" (the database could not be reached), "exports" (too many bulk exports at once)
 	// MissingVersion names the questionnaire version an assessment is on when this server has not
 	// loaded it.
 	MissingVersion string
