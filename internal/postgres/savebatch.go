@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sync"
 	"time"
 
@@ -104,8 +105,18 @@ func (s *Store) runSaves() {
 	}
 }
 
-// writeBatch writes the saves of batch in one statement, and answers each.
+// writeBatch writes the saves of batch in one statement, and answers each. It runs on the
+// batches' goroutine, where a panic would stop the whole server: one is turned into the batch's
+// failure (each save then goes through its own transaction).
 func (s *Store) writeBatch(batch []*fastSave) {
+	answered := 0
+	defer func() {
+		if p := recover(); p != nil {
+			for _, f := range batch[answered:] {
+				f.done <- fastDone{err: fmt.Errorf("postgres: save batch: %v", p)}
+			}
+		}
+	}()
 	type saveArg struct {
 		AssessmentID string `json:"assessment_id"`
 		OrgID        string `json:"organisation_id"`
@@ -176,7 +187,7 @@ func (s *Store) writeBatch(batch []*fastSave) {
 		}
 		return qrows.Err()
 	}()
-	for _, f := range batch {
+	for i, f := range batch {
 		switch r := results[f.id]; {
 		case err != nil:
 			f.done <- fastDone{err: wrap("save answers", err)}
@@ -186,5 +197,6 @@ func (s *Store) writeBatch(batch []*fastSave) {
 			r.Prior = f.known
 			f.done <- fastDone{res: *r, ok: true}
 		}
+		answered = i + 1
 	}
 }
