@@ -26,9 +26,10 @@ func assessmentDest(a *assessment.Assessment, before ...any) []any {
 		&a.Status, &a.Version, &a.PredecessorID, &a.ArchivedAt, &a.CreatedAt, &a.UpdatedAt, &a.UpdatedByName, &a.Revision)
 }
 
-func scanAssessment(row pgx.Row) (assessment.Assessment, error) {
+// scanAssessment scans a row of assessmentCols, then the columns after them into extra.
+func scanAssessment(row pgx.Row, extra ...any) (assessment.Assessment, error) {
 	var a assessment.Assessment
-	err := row.Scan(assessmentDest(&a)...)
+	err := row.Scan(append(assessmentDest(&a), extra...)...)
 	if a.Profile == nil {
 		a.Profile = questionnaire.Profile{}
 	}
@@ -97,10 +98,11 @@ func (s *Store) Assessments(ctx context.Context, orgID string, f AssessmentFilte
 }
 
 func scanAnswers(rows pgx.Rows) (map[string]map[string]assessment.Answer, error) {
-	// Every page reads every answer of its assessment: this loop is the hottest of the read path
-	// (make bench's profiles), so it avoids what it can of the per-row allocations: the assessment
-	// ID is read as 16 bytes and turned into a string only when it changes, the names of the
-	// people who answered are shared, and empty evidence ('[]', the default) is not decoded.
+	// A state of an assessment (read when an instance does not know its revision), an export or
+	// a list reads every answer of its assessments through this loop, so it avoids what it can of
+	// the per-row allocations: the assessment ID is read as 16 bytes and turned into a string only
+	// when it changes, the names of the people who answered are shared, and empty evidence ('[]',
+	// the default) is not decoded.
 	out := map[string]map[string]assessment.Answer{}
 	defer rows.Close()
 	var (
@@ -157,22 +159,32 @@ func uuidString(b [16]byte) string {
 
 const answerCols = `x.assessment_id, x.question_id, x.value, x.comment, x.justification, x.evidence, x.revision, coalesce(u.name, ''), x.updated_at`
 
+// answersOfOne reads every answer (answerCols) of assessment $1 of organisation $2.
+const answersOfOne = `SELECT ` + answerCols + ` FROM answers x JOIN assessments a ON a.id = x.assessment_id
+	LEFT JOIN users u ON u.id = x.updated_by WHERE x.assessment_id = $1 AND a.organisation_id = $2`
+
+// scanAnswersOf scans the answers of assessment id, by question ID (an empty map when it has none).
+func scanAnswersOf(rows pgx.Rows, id string) (map[string]assessment.Answer, error) {
+	all, err := scanAnswers(rows)
+	answers := all[id]
+	if answers == nil {
+		answers = map[string]assessment.Answer{}
+	}
+	return answers, err
+}
+
 // Answers returns the answers of one of orgID's assessments, by question ID (hidden questions'
 // answers included: they are kept).
 func (s *Store) Answers(ctx context.Context, orgID, id string) (map[string]assessment.Answer, error) {
-	rows, err := s.db.Query(ctx, `SELECT `+answerCols+` FROM answers x JOIN assessments a ON a.id = x.assessment_id
-		LEFT JOIN users u ON u.id = x.updated_by WHERE x.assessment_id = $1 AND a.organisation_id = $2`, id, orgID)
+	rows, err := s.db.Query(ctx, answersOfOne, id, orgID)
 	if err != nil {
 		return nil, wrap("answers", err)
 	}
-	all, err := scanAnswers(rows)
+	answers, err := scanAnswersOf(rows, id)
 	if err != nil {
 		return nil, wrap("answers", err)
 	}
-	if all[id] == nil {
-		return map[string]assessment.Answer{}, nil
-	}
-	return all[id], nil
+	return answers, nil
 }
 
 // AssessmentView is an assessment with its answers and what else a page asked for.
@@ -246,21 +258,20 @@ func queueAssessment(b *pgx.Batch, orgID, id string, reads Reads, rd reader, v *
 	b.Queue(`SELECT `+cols+assessmentFrom+` WHERE a.id = $1 AND a.organisation_id = $2`+guard, rowArgs...).
 		Query(func(rows pgx.Rows) error {
 			for rows.Next() {
-				var a assessment.Assessment
-				if err := rows.Scan(append(assessmentDest(&a), extra...)...); err != nil {
+				a, err := scanAssessment(rows, extra...)
+				if err != nil {
 					return err
-				}
-				if a.Profile == nil {
-					a.Profile = questionnaire.Profile{}
 				}
 				v.Assessment, *found = a, true
 			}
 			return rows.Err()
 		})
 	if reads.Answers {
-		b.Queue(`SELECT `+answerCols+` FROM answers x JOIN assessments a ON a.id = x.assessment_id
-			LEFT JOIN users u ON u.id = x.updated_by WHERE x.assessment_id = $1 AND a.organisation_id = $2`+guard, args...).
-			Query(func(rows pgx.Rows) error { return v.scanAnswers(rows, id) })
+		b.Queue(answersOfOne+guard, args...).Query(func(rows pgx.Rows) error {
+			var err error
+			v.Answers, err = scanAnswersOf(rows, id)
+			return err
+		})
 	}
 	if reads.Actions {
 		b.Queue(actionsSelect+guard+actionsOrder, args...).Query(func(rows pgx.Rows) error {
@@ -276,14 +287,6 @@ func queueAssessment(b *pgx.Batch, orgID, id string, reads Reads, rd reader, v *
 			return err
 		})
 	}
-}
-
-func (v *AssessmentView) scanAnswers(rows pgx.Rows, id string) error {
-	all, err := scanAnswers(rows)
-	if v.Answers = all[id]; v.Answers == nil {
-		v.Answers = map[string]assessment.Answer{}
-	}
-	return err
 }
 
 // AssessmentWith reads one of orgID's assessments and what reads asks for, in one round trip (a
@@ -330,15 +333,11 @@ func inputs(ctx context.Context, c *pgx.Conn, orgID, id string, own bool) (rev i
 			}
 			return rows.Err()
 		})
-	b.Queue(`SELECT `+answerCols+` FROM answers x JOIN assessments a ON a.id = x.assessment_id
-		LEFT JOIN users u ON u.id = x.updated_by WHERE x.assessment_id = $1 AND a.organisation_id = $2`, id, orgID).
-		Query(func(rows pgx.Rows) error {
-			all, err := scanAnswers(rows)
-			if answers = all[id]; answers == nil {
-				answers = map[string]assessment.Answer{}
-			}
-			return err
-		})
+	b.Queue(answersOfOne, id, orgID).Query(func(rows pgx.Rows) error {
+		var err error
+		answers, err = scanAnswersOf(rows, id)
+		return err
+	})
 	if own {
 		b.Queue("COMMIT")
 	}
@@ -461,10 +460,8 @@ func (s *Store) SaveStep(ctx context.Context, orgID, id, userID string, question
 		LEFT JOIN users u ON u.id = x.updated_by
 		WHERE x.assessment_id = $1 AND x.question_id = ANY($2)`, id, questionIDs, orgID).
 		Query(func(rows pgx.Rows) error {
-			all, err := scanAnswers(rows)
-			if in.Current = all[id]; in.Current == nil {
-				in.Current = map[string]assessment.Answer{}
-			}
+			var err error
+			in.Current, err = scanAnswersOf(rows, id)
 			return err
 		})
 	if err := c.SendBatch(ctx, b).Close(); err != nil {

@@ -190,8 +190,7 @@ type derived struct {
 // screened returns the screenings of d's state as of the day of now (they depend on the date:
 // obligations apply from theirs), computed once a day.
 func (d *derived) screened(now time.Time) screening.Result {
-	now = now.UTC()
-	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	day := dayOf(now)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if !d.screenDay.Equal(day) {
@@ -314,11 +313,12 @@ func (s *Server) after(d *derived, prior, rev int64, edits []assessment.Answer, 
 		if r, ok := revisions[a.QuestionID]; ok {
 			a.Revision = r
 		}
-		if cur, ok := d.answers.get(a.QuestionID); ok && cur.Same(a) {
+		cur, ok := answers.get(a.QuestionID)
+		if ok && cur.Same(a) {
 			continue // an unchanged answer was not rewritten
 		}
 		a.UpdatedByName, a.UpdatedAt = by, now
-		if cur, ok := answers.get(a.QuestionID); ok {
+		if ok {
 			size -= answerSize(cur)
 		}
 		size += answerSize(a)

@@ -23,9 +23,13 @@ func (s *Server) screen(qn *questionnaire.Questionnaire, a assessment.Assessment
 
 // screenOn runs the screenings as of the day of now (midnight UTC), for the pages and the exports.
 func screenOn(qn *questionnaire.Questionnaire, profile questionnaire.Profile, values questionnaire.Answers, now time.Time) screening.Result {
-	now = now.UTC()
-	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	return screening.Screen(screening.NewInput(qn, profile, values), day)
+	return screening.Screen(screening.NewInput(qn, profile, values), dayOf(now))
+}
+
+// dayOf is midnight UTC of t's day: what the screenings are computed as of.
+func dayOf(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
 // showScreening is an assessment's compliance screening: whether a DPIA is needed, the AI Act

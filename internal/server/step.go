@@ -293,7 +293,11 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 
-	s.saved(w, r, sc, visible, edits, invalid, messages, res, asJSON)
+	written := make([]assessment.Answer, len(edits))
+	for i, e := range edits {
+		written[i] = e.Answer
+	}
+	s.saved(w, r, sc, visible, written, invalid, messages, res, asJSON)
 	return nil
 }
 
@@ -320,6 +324,7 @@ func (s *Server) saveFast(w http.ResponseWriter, r *http.Request, sectionID stri
 	invalid := map[string]string{}
 	edits := s.checkStep(r, &v, sc, visible, invalid)
 	written := make([]assessment.Answer, 0, len(edits))
+	olds := make(map[string]assessment.Answer, len(edits)) // what the written answers were
 	for _, e := range edits {
 		cur, exists := d.answers.get(e.Answer.QuestionID)
 		switch {
@@ -329,25 +334,18 @@ func (s *Server) saveFast(w http.ResponseWriter, r *http.Request, sectionID stri
 			return false, nil // a conflict: the transaction shows it with what is current
 		}
 		written = append(written, e.Answer)
+		if exists {
+			olds[e.Answer.QuestionID] = cur
+		}
 	}
 	if len(invalid) > 0 || len(written) == 0 {
 		return false, nil
-	}
-	olds := make(map[string]assessment.Answer, len(written)) // what the written answers were
-	for _, a := range written {
-		if cur, ok := d.answers.get(a.QuestionID); ok {
-			olds[a.QuestionID] = cur
-		}
 	}
 	res, ok, err := s.st.SaveIfAt(r.Context(), m.Organisation.ID, d.id, m.User.ID, d.rev, written, olds)
 	if err != nil || !ok {
 		return false, nil // moved, or failed: the transaction decides and reports
 	}
-	final := make([]postgres.Edit, len(written))
-	for i, a := range written {
-		final[i] = postgres.Edit{Answer: a}
-	}
-	s.saved(w, r, sc, visible, final, invalid, nil, res, asJSON)
+	s.saved(w, r, sc, visible, written, invalid, nil, res, asJSON)
 	return true, nil
 }
 
@@ -355,18 +353,13 @@ func (s *Server) saveFast(w http.ResponseWriter, r *http.Request, sectionID stri
 // it are what was there plus what was written (nothing is read again, so a committed save is
 // never reported as failed).
 func (s *Server) saved(w http.ResponseWriter, r *http.Request, sc stepContext, visible []*questionnaire.Question,
-	edits []postgres.Edit, invalid, messages map[string]string, res postgres.SaveResult, asJSON bool) {
+	written []assessment.Answer, invalid, messages map[string]string, res postgres.SaveResult, asJSON bool) {
 	s.metrics.saved("saved", 0)
-	written := make([]assessment.Answer, len(edits))
-	for i, e := range edits {
-		written[i] = e.Answer
-	}
 	state := s.after(sc.d, res.Prior, res.Revision, written, res.Revisions, currentMembership(r).User.Name)
 	if asJSON {
 		out := autosaveResult{Saved: true, Revisions: map[string]int{}, Bases: map[string]string{}, Errors: invalid, Messages: messages}
-		for _, e := range edits {
-			id := e.Answer.QuestionID
-			out.Revisions[id], out.Bases[id] = res.Revisions[id], e.Answer.Digest()
+		for _, a := range written {
+			out.Revisions[a.QuestionID], out.Bases[a.QuestionID] = res.Revisions[a.QuestionID], a.Digest()
 		}
 		status := http.StatusOK
 		if len(invalid) > 0 {
